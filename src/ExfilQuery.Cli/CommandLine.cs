@@ -1,0 +1,164 @@
+using System.Reflection;
+
+namespace ExfilQuery.Cli;
+
+/// <summary>What a command accepts: flags (<c>--print</c>), options with a value (<c>--macros FILE</c>) and how
+/// many positional arguments.</summary>
+internal sealed record CommandSpec(string Name, IReadOnlyCollection<string> Flags, IReadOnlyCollection<string> ValueOptions, int MaxPositionals);
+
+/// <summary>The arguments of one command after parsing.</summary>
+internal sealed class ParsedArguments
+{
+    private readonly HashSet<string> _flags;
+    private readonly Dictionary<string, string> _values;
+
+    public ParsedArguments(HashSet<string> flags, Dictionary<string, string> values, IReadOnlyList<string> positionals)
+    {
+        _flags = flags;
+        _values = values;
+        Positionals = positionals;
+    }
+
+    /// <summary>Positional arguments in order (a lone <c>-</c> is positional).</summary>
+    public IReadOnlyList<string> Positionals { get; }
+
+    /// <summary>True when the flag was given.</summary>
+    public bool Has(string flag) => _flags.Contains(flag);
+
+    /// <summary>The value of an option, or null when it was not given.</summary>
+    public string? Value(string option) => _values.TryGetValue(option, out var v) ? v : null;
+}
+
+/// <summary>A small hand-written argument parser. Options may come before or after positional arguments;
+/// <c>--name=value</c> and <c>--name value</c> are both accepted; <c>--</c> ends the options; a lone <c>-</c>
+/// is a positional argument (standard input). <c>--help</c>/<c>-h</c> is always a flag.</summary>
+internal static class CommandLine
+{
+    /// <summary>Parses <paramref name="args"/> for <paramref name="spec"/>; throws <see cref="UsageException"/>.</summary>
+    public static ParsedArguments Parse(IReadOnlyList<string> args, CommandSpec spec)
+    {
+        var flags = new HashSet<string>(StringComparer.Ordinal);
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        var positionals = new List<string>();
+        var optionsEnded = false;
+        for (var i = 0; i < args.Count; i++)
+        {
+            var arg = args[i];
+            if (optionsEnded || arg == "-" || !arg.StartsWith('-'))
+            {
+                positionals.Add(arg);
+                continue;
+            }
+            if (arg == "--")
+            {
+                optionsEnded = true;
+                continue;
+            }
+            if (arg is "-h" or "--help")
+            {
+                flags.Add("--help");
+                continue;
+            }
+            var eq = arg.IndexOf('=', StringComparison.Ordinal);
+            var name = arg.StartsWith("--", StringComparison.Ordinal) && eq > 2 ? arg[..eq] : arg;
+            if (spec.ValueOptions.Contains(name))
+            {
+                string value;
+                if (eq > 2 && name.Length == eq) value = arg[(eq + 1)..];
+                else if (i + 1 < args.Count) value = args[++i];
+                else throw new UsageException($"'{spec.Name}': option '{name}' needs a value.");
+                if (!values.TryAdd(name, value)) throw new UsageException($"'{spec.Name}': option '{name}' is given more than once.");
+                continue;
+            }
+            if (spec.Flags.Contains(name))
+            {
+                if (name.Length != arg.Length) throw new UsageException($"'{spec.Name}': option '{name}' takes no value.");
+                if (!flags.Add(name)) throw new UsageException($"'{spec.Name}': option '{name}' is given more than once.");
+                continue;
+            }
+            throw new UsageException($"'{spec.Name}': unknown option '{name}'.");
+        }
+        if (positionals.Count > spec.MaxPositionals)
+        {
+            throw new UsageException(spec.MaxPositionals == 0
+                ? $"'{spec.Name}' takes no positional arguments, but got '{positionals[0]}'."
+                : $"'{spec.Name}' takes at most {spec.MaxPositionals} positional argument(s), but got {positionals.Count}; quote the search so that the shell passes it as one argument.");
+        }
+        return new ParsedArguments(flags, values, positionals);
+    }
+}
+
+/// <summary>A mistake in the command line: exit code 2 with a short usage on standard error.</summary>
+internal sealed class UsageException(string message) : Exception(message);
+
+/// <summary>A failure that stops the command before it reads any search (a missing input file): exit code 2 with
+/// the message, but no usage text.</summary>
+internal sealed class CliFailureException(string message) : Exception(message);
+
+/// <summary>Usage and help texts.</summary>
+internal static class Usage
+{
+    /// <summary>The version, without any source-revision suffix, so that the output is stable.</summary>
+    public static string Version
+    {
+        get
+        {
+            var assembly = typeof(Usage).Assembly;
+            var informational = assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion;
+            var version = informational ?? assembly.GetName().Version?.ToString() ?? "0.0.0";
+            var plus = version.IndexOf('+', StringComparison.Ordinal);
+            return plus >= 0 ? version[..plus] : version;
+        }
+    }
+
+    public const string Short =
+        "Usage: exfilq parse [--macros FILE] [--print] [SEARCH | -]\n" +
+        "       exfilq parse --batch FILE|- [--macros FILE]\n" +
+        "       exfilq demo [DIR] [--macros FILE]\n" +
+        "       exfilq --help | --version\n";
+
+    public const string Parse =
+        "Usage: exfilq parse [--macros FILE] [--print] [SEARCH | -]\n" +
+        "       exfilq parse --batch FILE|- [--macros FILE]\n" +
+        "\n" +
+        "Parse one Splunk SPL search and print its syntax tree (or, with --print, the canonical SPL),\n" +
+        "then its diagnostics with the source line and a caret under the problem. The search is the\n" +
+        "argument SEARCH, or standard input when SEARCH is '-' or missing.\n" +
+        "\n" +
+        "With --batch, read JSON Lines ({\"id\": ..., \"search\": \"...\"} per line; '-' is standard input)\n" +
+        "and write one line per search to standard output:\n" +
+        "  {\"id\":...,\"ok\":true|false,\"diagnostics\":[{\"code\",\"severity\",\"message\",\"line\",\"column\"}]}\n" +
+        "and a one-line summary to standard error.\n" +
+        "\n" +
+        "Options:\n" +
+        "  --macros FILE   macro library: macros.jsonl (security_content) or Splunk macros.conf\n" +
+        "  --print         print the canonical SPL text instead of the syntax tree\n" +
+        "  --batch FILE    parse every search of a JSON Lines file\n" +
+        "  --              end of options (for a search that starts with '-')\n" +
+        "\n" +
+        "Exit codes: 0 no errors, 1 some search has error diagnostics, 2 usage error or unreadable file.\n";
+
+    public const string Demo =
+        "Usage: exfilq demo [DIR] [--macros FILE]\n" +
+        "\n" +
+        "Parse the bundled example searches and show, for each, the canonical SPL and the syntax tree,\n" +
+        "or its diagnostics. DIR (default fixtures/seeds, also looked up from the repository root)\n" +
+        "holds *.jsonl files ({\"id\", \"search\", optional \"name\"} per line) and *.spl files (one\n" +
+        "search each; leading '#' lines are a header). Macros default to fixtures/splunk/macros.jsonl\n" +
+        "when it exists.\n" +
+        "\n" +
+        "Exit codes: 0 no errors, 1 some search has error diagnostics, 2 usage error or unreadable directory.\n";
+
+    public const string Full =
+        "exfilq - read Splunk SPL detection searches\n" +
+        "\n" +
+        Short +
+        "\n" +
+        "Commands:\n" +
+        "  parse     parse one search (argument or standard input), or a JSON Lines file with --batch\n" +
+        "  demo      parse the bundled example searches and show the results\n" +
+        "\n" +
+        "Run 'exfilq help parse' or 'exfilq help demo' for the options of a command.\n" +
+        "\n" +
+        "Exit codes: 0 no errors, 1 some search has error diagnostics, 2 usage error or unreadable file.\n";
+}

@@ -1,0 +1,175 @@
+using System.Globalization;
+using System.Text;
+using ExfilQuery.Diagnostics;
+using ExfilQuery.Macros;
+using ExfilQuery.Syntax;
+using ExfilQuery.Text;
+
+namespace ExfilQuery.Cli;
+
+/// <summary><c>exfilq demo [DIR] [--macros FILE]</c>: parses the bundled example searches and shows, for each, the
+/// canonical SPL and the syntax tree, or the diagnostics.</summary>
+internal static class DemoCommand
+{
+    private static readonly CommandSpec Spec = new("demo", [], ["--macros"], MaxPositionals: 1);
+
+    private static readonly string DefaultDirectory = Path.Combine("fixtures", "seeds");
+    private static readonly string DefaultMacros = Path.Combine("fixtures", "splunk", "macros.jsonl");
+
+    /// <summary>Runs the command with the arguments after <c>demo</c>.</summary>
+    public static int Run(IReadOnlyList<string> args, CliContext context)
+    {
+        var parsed = CommandLine.Parse(args, Spec);
+        if (parsed.Has("--help"))
+        {
+            context.Out.Write(Usage.Demo);
+            return ExitCodes.Ok;
+        }
+        var directory = FindDirectory(parsed.Positionals.Count > 0 ? parsed.Positionals[0] : null, context);
+        var options = ParseOptions.Default;
+        var macros = parsed.Value("--macros") is { } m ? context.ResolvePath(m) : FindDefault(DefaultMacros, context, File.Exists);
+        if (macros is not null)
+        {
+            var library = MacroLoading.Load(macros, context);
+            context.Error.Write(string.Create(CultureInfo.InvariantCulture, $"exfilq: using {library.Count} macros from {macros}\n"));
+            options = options.WithMacros(library);
+        }
+
+        var files = Directory.EnumerateFiles(directory)
+            .Where(f => HasExtension(f, ".jsonl") || HasExtension(f, ".spl"))
+            .OrderBy(f => Path.GetFileName(f), StringComparer.Ordinal)
+            .ToList();
+        int total = 0, ok = 0;
+        var output = context.Out;
+        foreach (var file in files)
+        {
+            var fileName = Path.GetFileName(file);
+            foreach (var item in ReadFile(file))
+            {
+                total++;
+                output.Write("=== " + item.Id + (string.IsNullOrEmpty(item.Name) ? string.Empty : " " + item.Name) + " ===\n");
+                if (item.Search is null)
+                {
+                    output.Write(string.Create(CultureInfo.InvariantCulture,
+                        $"error {CliDiagnostics.InputLineUnreadable} at {fileName}:{item.Line}:1: {item.Error}\n"));
+                }
+                else if (Show(item.Search, options, output))
+                {
+                    ok++;
+                }
+                output.Write('\n');
+            }
+        }
+        output.Write(string.Create(CultureInfo.InvariantCulture, $"{total} searches: {ok} ok, {total - ok} with errors\n"));
+        return ok == total ? ExitCodes.Ok : ExitCodes.Errors;
+    }
+
+    /// <summary>Prints one search's result; true when it has no errors.</summary>
+    private static bool Show(string search, ParseOptions options, TextWriter output)
+    {
+        ParseResult? result = null;
+        string text;
+        try
+        {
+            result = Spl.Parse(search, options);
+            if (!result.Ok)
+            {
+                output.Write(DiagnosticFormatter.Format(result));
+                return false;
+            }
+            text = ParseCommand.Lines(SyntaxPrinter.Print(result.Pipeline)) + ParseCommand.Lines(SyntaxDumper.Dump(result.Pipeline));
+        }
+#pragma warning disable CA1031 // one failing search must not hide the others
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            var d = DiagnosticFacts.InternalError(TextSpan.Empty, e.GetType().Name + ": " + e.Message);
+            output.Write(DiagnosticFormatter.Format(d, result?.Source ?? new SourceText(search)));
+            return false;
+        }
+        output.Write(text);
+        output.Write(DiagnosticFormatter.Format(result));
+        return true;
+    }
+
+    /// <summary>One search of a demo file.</summary>
+    private sealed record DemoItem(string Id, string? Name, int Line, string? Search, string? Error);
+
+    private static IEnumerable<DemoItem> ReadFile(string file)
+    {
+        if (HasExtension(file, ".spl"))
+        {
+            var (name, search) = ReadSplFile(File.ReadAllText(file, Encoding.UTF8));
+            return [new DemoItem(Path.GetFileNameWithoutExtension(file), name, 1, search, null)];
+        }
+        using var reader = new StreamReader(file, new UTF8Encoding(false), detectEncodingFromByteOrderMarks: true);
+        return JsonLinesInput.Read(reader)
+            .Select(r => new DemoItem(r.DisplayId, r.Name, r.Line, r.Search, r.Error))
+            .ToList();
+    }
+
+    /// <summary>Splits a <c>.spl</c> file into its header (leading lines that start with <c>#</c>, and blank
+    /// lines among them; <c># name: ...</c> names the search) and the search, without trailing line breaks.</summary>
+    internal static (string? Name, string Search) ReadSplFile(string text)
+    {
+        if (text.StartsWith('\uFEFF')) text = text[1..];
+        string? name = null;
+        var offset = 0;
+        while (offset < text.Length)
+        {
+            var newline = text.IndexOf('\n', offset);
+            var end = newline < 0 ? text.Length : newline + 1;
+            var line = text[offset..end].TrimEnd('\r', '\n');
+            var trimmed = line.TrimStart();
+            if (trimmed.StartsWith('#'))
+            {
+                var header = trimmed.TrimStart('#').Trim();
+                if (name is null && header.StartsWith("name:", StringComparison.OrdinalIgnoreCase))
+                {
+                    name = header["name:".Length..].Trim();
+                }
+            }
+            else if (trimmed.Length > 0)
+            {
+                break;
+            }
+            offset = end;
+        }
+        return (string.IsNullOrEmpty(name) ? null : name, text[offset..].TrimEnd('\r', '\n'));
+    }
+
+    private static string FindDirectory(string? given, CliContext context)
+    {
+        if (given is not null)
+        {
+            var full = context.ResolvePath(given);
+            if (!Directory.Exists(full)) throw new CliFailureException($"directory '{full}' not found.");
+            return full;
+        }
+        return FindDefault(DefaultDirectory, context, Directory.Exists)
+            ?? throw new CliFailureException($"no '{DefaultDirectory}' directory in '{context.CurrentDirectory}' or in the repository root; give DIR.");
+    }
+
+    /// <summary>The first existing <paramref name="relative"/> under the current directory, the repository root
+    /// above it, or the repository root above the tool itself.</summary>
+    private static string? FindDefault(string relative, CliContext context, Func<string, bool> exists)
+    {
+        var candidates = new List<string> { Path.Combine(context.CurrentDirectory, relative) };
+        if (FindRepositoryRoot(context.CurrentDirectory) is { } root) candidates.Add(Path.Combine(root, relative));
+        if (FindRepositoryRoot(AppContext.BaseDirectory) is { } toolRoot) candidates.Add(Path.Combine(toolRoot, relative));
+        return candidates.Select(Path.GetFullPath).FirstOrDefault(exists);
+    }
+
+    /// <summary>The nearest folder at or above <paramref name="start"/> that holds <c>ExfilQuery.sln</c>.</summary>
+    internal static string? FindRepositoryRoot(string start)
+    {
+        for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "ExfilQuery.sln"))) return dir.FullName;
+        }
+        return null;
+    }
+
+    private static bool HasExtension(string path, string extension) =>
+        Path.GetExtension(path).Equals(extension, StringComparison.OrdinalIgnoreCase);
+}

@@ -1,0 +1,70 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+
+namespace ExfilQuery.Cli;
+
+/// <summary>One diagnostic as written in batch output; line and column are one-based.</summary>
+internal readonly record struct JsonDiagnostic(string Code, string Severity, string Message, int Line, int Column);
+
+/// <summary>Writes the batch output lines:
+/// <c>{"id":...,"ok":true|false,"diagnostics":[{"code":...,"severity":...,"message":...,"line":N,"column":N}]}</c>
+/// with the keys in exactly this order, no spaces, non-ASCII text unescaped, one line per search.</summary>
+internal sealed class JsonOutput
+{
+    private static readonly JsonWriterOptions WriterOptions = new()
+    {
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        Indented = false,
+        SkipValidation = false,
+    };
+
+    private readonly ArrayBufferWriter<byte> _buffer = new(1024);
+    private readonly Utf8JsonWriter _writer;
+
+    public JsonOutput() => _writer = new Utf8JsonWriter(_buffer, WriterOptions);
+
+    /// <summary>The output line for one search, without its line break.</summary>
+    public string ResultLine(JsonElement? id, bool ok, IEnumerable<JsonDiagnostic> diagnostics)
+    {
+        ArgumentNullException.ThrowIfNull(diagnostics);
+        _buffer.ResetWrittenCount();
+        _writer.Reset(_buffer);
+        _writer.WriteStartObject();
+        _writer.WritePropertyName("id");
+        if (id is { } value) value.WriteTo(_writer);
+        else _writer.WriteNullValue();
+        _writer.WriteBoolean("ok", ok);
+        _writer.WriteStartArray("diagnostics");
+        foreach (var d in diagnostics)
+        {
+            _writer.WriteStartObject();
+            _writer.WriteString("code", d.Code);
+            _writer.WriteString("severity", d.Severity);
+            _writer.WriteString("message", d.Message);
+            _writer.WriteNumber("line", d.Line);
+            _writer.WriteNumber("column", d.Column);
+            _writer.WriteEndObject();
+        }
+        _writer.WriteEndArray();
+        _writer.WriteEndObject();
+        _writer.Flush();
+        return Encoding.UTF8.GetString(_buffer.WrittenSpan);
+    }
+
+    /// <summary>The diagnostics of a parse result with one-based line and column in the original search.</summary>
+    public static IEnumerable<JsonDiagnostic> From(ParseResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        foreach (var d in result.Diagnostics)
+        {
+            var position = result.Source.GetLinePosition(d.Span.Start);
+            yield return new JsonDiagnostic(d.Code, d.SeverityName, d.Message, position.Line, position.Column);
+        }
+    }
+
+    /// <summary>Formats a number with the invariant culture.</summary>
+    public static string Invariant(long value) => value.ToString(CultureInfo.InvariantCulture);
+}

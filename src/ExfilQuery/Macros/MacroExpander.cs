@@ -1,0 +1,269 @@
+using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
+using System.Text;
+using ExfilQuery.Diagnostics;
+using ExfilQuery.Text;
+
+namespace ExfilQuery.Macros;
+
+/// <summary>Expands Splunk search macros (<c>`name`</c>, <c>`name(arg1, arg2)`</c>) in SPL text before parsing.</summary>
+/// <remarks>
+/// <para>What is expanded follows Splunk's "Use search macros in searches" and macros.conf.spec (see
+/// docs/MACROS.md): backtick calls outside double-quoted strings and outside <c>```</c> comments; the macro is
+/// looked up by name and number of arguments; <c>$arg$</c> in its definition is replaced by the argument as
+/// written; the result is expanded again, so definitions and arguments may call macros.</para>
+/// <para>Calls that cannot be expanded (undefined, wrong number of arguments, a cycle, a limit) stay in the
+/// text as written, backticks included, with a diagnostic at the call the user wrote, and expansion goes on
+/// with the rest of the text. This never throws for any input text.</para>
+/// </remarks>
+public static class MacroExpander
+{
+    /// <summary>Expands every macro call in <paramref name="text"/> using <paramref name="library"/> (and the
+    /// built-in macros unless <see cref="MacroExpansionOptions.UseBuiltins"/> is false).</summary>
+    public static MacroExpansion Expand(string text, MacroLibrary library, MacroExpansionOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(library);
+        if (text.IndexOf('`') < 0) return new MacroExpansion(text, SourceMap.Identity(text.Length), []);
+        try
+        {
+            return new Run(library, options ?? MacroExpansionOptions.Default).Expand(text);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return new MacroExpansion(text, SourceMap.Identity(text.Length),
+                [DiagnosticFacts.InternalError(new TextSpan(0, text.Length), $"macro expansion failed: {e.GetType().Name}: {e.Message}")]);
+        }
+    }
+
+    private enum Outcome
+    {
+        Expanded,     // the call was replaced by its expansion
+        Kept,         // the call text was kept as written (a diagnostic says why)
+        TooLong,      // the expanded text passed MaxExpandedLength: the user's call must be rolled back
+    }
+
+    /// <summary>The state of one expansion.</summary>
+    private sealed class Run(MacroLibrary library, MacroExpansionOptions options)
+    {
+        private readonly int _maxDepth = Math.Max(0, options.MaxDepth);
+        private readonly int _maxLength = Math.Max(0, options.MaxExpandedLength);
+        private readonly bool _useBuiltins = options.UseBuiltins;
+        private readonly StringBuilder _out = new();
+        private readonly SourceMap.Builder _map = new();
+        private readonly List<Diagnostic> _diagnostics = [];
+        private readonly HashSet<Diagnostic> _seen = [];
+        private readonly List<string> _active = [];   // display names of the macros being expanded, outermost first
+        private bool _lengthLimitReached;
+
+        public MacroExpansion Expand(string text)
+        {
+            _out.EnsureCapacity(text.Length + 256);
+            var copied = 0;
+            var i = 0;
+            while (i < text.Length)
+            {
+                var next = text.AsSpan(i).IndexOfAny(MacroText.Interesting);
+                if (next < 0) break;
+                i += next;
+                if (text[i] == '\\')
+                {
+                    var escaped = MacroText.SkipEscape(text, i);
+                    i = escaped < 0 ? i + 1 : escaped;
+                    continue;
+                }
+                if (text[i] == '"')
+                {
+                    // "Macros inside of quoted values are not expanded." (Use search macros in searches)
+                    var after = MacroText.SkipString(text, i);
+                    if (after < 0) break;
+                    i = after;
+                    continue;
+                }
+                if (MacroText.IsCommentStart(text, i))
+                {
+                    i = MacroText.SkipComment(text, i);
+                    continue;
+                }
+                var close = MacroText.FindCallEnd(text, i);
+                if (close < 0)
+                {
+                    Report(DiagnosticFacts.UnterminatedMacro(TextSpan.FromBounds(i, text.Length)));
+                    break;
+                }
+
+                var call = TextSpan.FromBounds(i, close + 1);
+                _out.Append(text, copied, i - copied);
+                var outStart = _out.Length;
+                var diagnosticsBefore = _diagnostics.Count;
+                var outcome = _lengthLimitReached ? Outcome.TooLong : ExpandCall(text, i, close, 1, call);
+                switch (outcome)
+                {
+                    case Outcome.Expanded:
+                        _map.Add(outStart, _out.Length, call);
+                        break;
+                    case Outcome.TooLong:
+                        _out.Length = outStart;
+                        RemoveDiagnosticsFrom(diagnosticsBefore);
+                        _out.Append(text, call.Start, call.Length);
+                        var (name, arguments) = MacroText.ParseCall(text.AsSpan(i + 1, close - i - 1));
+                        Report(DiagnosticFacts.MacroExpansionLimit(call, MacroText.DisplayName(name, arguments.Length),
+                            $"limit of {_maxLength} characters of expanded text"));
+                        _lengthLimitReached = true;
+                        break;
+                }
+                i = copied = close + 1;
+            }
+            _out.Append(text, copied, text.Length - copied);
+
+            var expanded = _out.ToString();
+            return new MacroExpansion(expanded, _map.Build(text.Length, expanded.Length), [.. _diagnostics]);
+        }
+
+        /// <summary>Expands the call <c>text[open..close]</c> (both backticks) into <see cref="_out"/>.</summary>
+        private Outcome ExpandCall(string text, int open, int close, int depth, TextSpan userCall)
+        {
+            var (name, arguments) = MacroText.ParseCall(text.AsSpan(open + 1, close - open - 1));
+            var arity = arguments.Length;
+            var displayName = MacroText.DisplayName(name, arity);
+
+            MacroTemplate template;
+            ImmutableArray<string> argumentNames;
+            BuiltinMacro? builtin = null;
+            if (library.TryGetEntry(name, arity, out var entry))
+            {
+                template = entry.Template;
+                argumentNames = entry.Definition.Arguments;
+            }
+            else if (_useBuiltins && (builtin = BuiltinMacroFacts.Find(name, arity)) is not null)
+            {
+                template = builtin.Template;
+                argumentNames = builtin.Arguments;
+            }
+            else
+            {
+                Report(UnknownCall(userCall, name, arity));
+                return Keep(text, open, close);
+            }
+
+            if (_active.Contains(displayName))
+            {
+                Report(DiagnosticFacts.MacroCycle(userCall, string.Join(" → ", _active) + " → " + displayName));
+                return Keep(text, open, close);
+            }
+            if (depth > _maxDepth || !RuntimeHelpers.TryEnsureSufficientExecutionStack())
+            {
+                Report(DiagnosticFacts.MacroExpansionLimit(userCall, displayName, $"limit of {_maxDepth} nested macro calls"));
+                return Keep(text, open, close);
+            }
+
+            if (builtin is not null) Report(DiagnosticFacts.BuiltinMacroUsed(userCall, name, builtin.Meaning));
+            foreach (var unbound in template.UnboundArguments)
+            {
+                Report(DiagnosticFacts.MacroUnboundArgument(userCall, displayName, unbound));
+            }
+
+            var values = BindArguments(arguments, argumentNames);
+            if (builtin is { StripArgumentQuotes: true })
+            {
+                for (var a = 0; a < values.Length; a++) values[a] = MacroText.StripQuotes(values[a]);
+            }
+            if (_out.Length + template.Length(values) > _maxLength) return Outcome.TooLong;
+
+            _active.Add(displayName);
+            var outcome = ExpandBody(template.Fill(values), depth, userCall);
+            _active.RemoveAt(_active.Count - 1);
+            return outcome;
+        }
+
+        /// <summary>Appends a macro's filled-in definition to <see cref="_out"/>, expanding the calls in it.</summary>
+        private Outcome ExpandBody(string body, int depth, TextSpan userCall)
+        {
+            var copied = 0;
+            var i = 0;
+            while (i < body.Length)
+            {
+                var next = body.AsSpan(i).IndexOfAny(MacroText.Interesting);
+                if (next < 0) break;
+                i += next;
+                if (body[i] == '\\')
+                {
+                    var escaped = MacroText.SkipEscape(body, i);
+                    i = escaped < 0 ? i + 1 : escaped;
+                    continue;
+                }
+                if (body[i] == '"')
+                {
+                    var after = MacroText.SkipString(body, i);
+                    if (after < 0) break;
+                    i = after;
+                    continue;
+                }
+                if (MacroText.IsCommentStart(body, i))
+                {
+                    i = MacroText.SkipComment(body, i);
+                    continue;
+                }
+                var close = MacroText.FindCallEnd(body, i);
+                if (close < 0)
+                {
+                    Report(DiagnosticFacts.MacroDefinitionUnterminatedCall(userCall, _active[^1]));
+                    break;
+                }
+                _out.Append(body, copied, i - copied);
+                if (ExpandCall(body, i, close, depth + 1, userCall) == Outcome.TooLong) return Outcome.TooLong;
+                i = copied = close + 1;
+            }
+            _out.Append(body, copied, body.Length - copied);
+            return _out.Length > _maxLength ? Outcome.TooLong : Outcome.Expanded;
+        }
+
+        private Outcome Keep(string text, int open, int close)
+        {
+            _out.Append(text, open, close + 1 - open);
+            return Outcome.Kept;
+        }
+
+        /// <summary>SPL0102 when the name exists with another number of arguments, SPL0100 otherwise.</summary>
+        private Diagnostic UnknownCall(TextSpan userCall, string name, int arity)
+        {
+            var arities = new SortedSet<int>();
+            library.AddArities(name, arities);
+            if (_useBuiltins) BuiltinMacroFacts.AddArities(name, arities);
+            if (arities.Count == 0) return DiagnosticFacts.MacroUndefined(userCall, name, arity);
+            var list = string.Join(", ", arities);
+            var last = list.LastIndexOf(", ", StringComparison.Ordinal);
+            if (last >= 0) list = string.Concat(list.AsSpan(0, last), " or ", list.AsSpan(last + 2));
+            var defined = $"{list} argument{(arities.Count == 1 && arities.Min == 1 ? "" : "s")}";
+            return DiagnosticFacts.MacroArgumentCount(userCall, name, arity, defined);
+        }
+
+        /// <summary>Positional arguments, or named ones (<c>`iis_search(fragment=TM)`</c>, Splunk's "Search macro
+        /// examples") when every argument is <c>name=value</c> with a distinct declared name.</summary>
+        private static string[] BindArguments(string[] arguments, ImmutableArray<string> names)
+        {
+            if (arguments.Length == 0) return arguments;
+            var bound = new string[arguments.Length];
+            foreach (var argument in arguments)
+            {
+                var equals = argument.IndexOf('=');
+                if (equals <= 0 || (equals + 1 < argument.Length && argument[equals + 1] == '=')) return [.. arguments];
+                var index = names.IndexOf(argument[..equals].TrimEnd());
+                if (index < 0 || bound[index] is not null) return [.. arguments];
+                bound[index] = argument[(equals + 1)..].TrimStart();
+            }
+            return bound;
+        }
+
+        private void Report(Diagnostic diagnostic)
+        {
+            if (_seen.Add(diagnostic)) _diagnostics.Add(diagnostic);
+        }
+
+        private void RemoveDiagnosticsFrom(int count)
+        {
+            for (var k = count; k < _diagnostics.Count; k++) _seen.Remove(_diagnostics[k]);
+            _diagnostics.RemoveRange(count, _diagnostics.Count - count);
+        }
+    }
+}
