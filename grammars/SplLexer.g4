@@ -10,20 +10,23 @@
 //   ARGS          arguments of every other command: bare words as in the search clause, plus the
 //                 keywords `by`, `as`, `over`, `where`, `from`, `output`, `outputnew` in any case.
 // `[` opens a subsearch in any mode (push DEFAULT_MODE) and `]` returns to the mode that opened it. A subsearch
-// may also start with `eval` or `where` without a pipe (the template of `foreach`): `[eval x=1]`.
+// may also start with `eval` or `where` without a pipe (the template of `foreach`): `[eval x=1]`. `[search` is one
+// token so that the parser need not decide whether `search` is the command or a search term: deciding that at every
+// level of unclosed nested subsearches made error recovery quadratic.
 // In EXPR `(` pushes and `)` pops, so that `eval(...)` returns to ARGS at its closing parenthesis.
 // The lexer never fails: every mode ends with a one-character ERROR_CHAR rule.
 lexer grammar SplLexer;
 
 channels { COMMENTS }
 
-tokens { LBRACK_EVAL, LBRACK_WHERE, WHERE, EVAL, FROM, IN, AND, OR, NOT, EQ, NEQ, LT, LE, GT, GE, EQEQ, COMMA, LPAREN, RPAREN, STRING, WORD, MACRO, ERROR_CHAR, UNTERMINATED_STRING, UNTERMINATED_COMMENT, PIPE, LBRACK, RBRACK, SEARCH, TERM_LP, CASE_LP, EVAL_LP, BY, AS }
+tokens { LBRACK_SEARCH, LBRACK_EVAL, LBRACK_WHERE, WHERE, EVAL, FROM, IN, AND, OR, NOT, EQ, NEQ, LT, LE, GT, GE, EQEQ, COMMA, LPAREN, RPAREN, STRING, WORD, MACRO, ERROR_CHAR, UNTERMINATED_STRING, UNTERMINATED_COMMENT, PIPE, LBRACK, RBRACK, SEARCH, TERM_LP, CASE_LP, EVAL_LP, BY, AS }
 
 // ---------------------------------------------------------------- DEFAULT_MODE: search clause
 S_WS : [ \t\r\n\u000C\u00A0]+ -> skip ;
 S_COMMENT : COMMENT_F -> channel(COMMENTS) ;
 S_UNTERMINATED_COMMENT : UNTERMINATED_COMMENT_F -> type(UNTERMINATED_COMMENT) ;
 S_PIPE : '|' -> type(PIPE), mode(COMMAND) ;
+S_LBRACK_SEARCH options { caseInsensitive = true; } : '[' WS_F* 'search' WS_F -> type(LBRACK_SEARCH), pushMode(DEFAULT_MODE) ;
 S_LBRACK_EVAL options { caseInsensitive = true; } : '[' WS_F* 'eval' WS_F -> type(LBRACK_EVAL), pushMode(EXPR) ;
 S_LBRACK_WHERE options { caseInsensitive = true; } : '[' WS_F* 'where' WS_F -> type(LBRACK_WHERE), pushMode(EXPR) ;
 S_LBRACK : '[' -> type(LBRACK), pushMode(DEFAULT_MODE) ;
@@ -57,6 +60,7 @@ C_WS : [ \t\r\n\u000C\u00A0]+ -> skip ;
 C_COMMENT : COMMENT_F -> channel(COMMENTS) ;
 C_UNTERMINATED_COMMENT : UNTERMINATED_COMMENT_F -> type(UNTERMINATED_COMMENT) ;
 C_PIPE : '|' -> type(PIPE) ;
+C_LBRACK_SEARCH options { caseInsensitive = true; } : '[' WS_F* 'search' WS_F -> type(LBRACK_SEARCH), pushMode(DEFAULT_MODE) ;
 C_LBRACK_EVAL options { caseInsensitive = true; } : '[' WS_F* 'eval' WS_F -> type(LBRACK_EVAL), pushMode(EXPR) ;
 C_LBRACK_WHERE options { caseInsensitive = true; } : '[' WS_F* 'where' WS_F -> type(LBRACK_WHERE), pushMode(EXPR) ;
 C_LBRACK : '[' -> type(LBRACK), pushMode(DEFAULT_MODE) ;
@@ -111,6 +115,7 @@ E_WS : [ \t\r\n\u000C\u00A0]+ -> skip ;
 E_COMMENT : COMMENT_F -> channel(COMMENTS) ;
 E_UNTERMINATED_COMMENT : UNTERMINATED_COMMENT_F -> type(UNTERMINATED_COMMENT) ;
 E_PIPE : '|' -> type(PIPE), mode(COMMAND) ;
+E_LBRACK_SEARCH options { caseInsensitive = true; } : '[' WS_F* 'search' WS_F -> type(LBRACK_SEARCH), pushMode(DEFAULT_MODE) ;
 E_LBRACK_EVAL options { caseInsensitive = true; } : '[' WS_F* 'eval' WS_F -> type(LBRACK_EVAL), pushMode(EXPR) ;
 E_LBRACK_WHERE options { caseInsensitive = true; } : '[' WS_F* 'where' WS_F -> type(LBRACK_WHERE), pushMode(EXPR) ;
 E_LBRACK : '[' -> type(LBRACK), pushMode(DEFAULT_MODE) ;
@@ -153,6 +158,7 @@ A_WS : [ \t\r\n\u000C\u00A0]+ -> skip ;
 A_COMMENT : COMMENT_F -> channel(COMMENTS) ;
 A_UNTERMINATED_COMMENT : UNTERMINATED_COMMENT_F -> type(UNTERMINATED_COMMENT) ;
 A_PIPE : '|' -> type(PIPE), mode(COMMAND) ;
+A_LBRACK_SEARCH options { caseInsensitive = true; } : '[' WS_F* 'search' WS_F -> type(LBRACK_SEARCH), pushMode(DEFAULT_MODE) ;
 A_LBRACK_EVAL options { caseInsensitive = true; } : '[' WS_F* 'eval' WS_F -> type(LBRACK_EVAL), pushMode(EXPR) ;
 A_LBRACK_WHERE options { caseInsensitive = true; } : '[' WS_F* 'where' WS_F -> type(LBRACK_WHERE), pushMode(EXPR) ;
 A_LBRACK : '[' -> type(LBRACK), pushMode(DEFAULT_MODE) ;

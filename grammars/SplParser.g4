@@ -19,6 +19,7 @@ headSearch : SEARCH searchExpr? | searchExpr ;
 
 subsearch
     : LBRACK pipeline RBRACK
+    | LBRACK_SEARCH searchExpr? ( PIPE command )* RBRACK
     | LBRACK_EVAL evalAssignment ( COMMA evalAssignment )* ( PIPE command )* RBRACK
     | LBRACK_WHERE expr ( PIPE command )* RBRACK
     ;
@@ -136,7 +137,10 @@ byClause : BY byItem ( COMMA? byItem )* ;
 byItem : option | fieldName ;
 
 // ------------------------------------------------------------------ shared argument shapes
-option : name=word EQ value=optionValue ;
+option : name=optionName EQ value=optionValue ;
+
+// `spath output=x`, `chart over=...`: clause keywords are fine as option names, the `=` decides.
+optionName : word | OUTPUT | OUTPUTNEW | OVER ;
 
 optionValue
     : EVAL_LP expr RPAREN
@@ -164,7 +168,9 @@ genericArg
     : subsearch
     | LPAREN genericArg* RPAREN
     | EVAL_LP expr RPAREN
-    | ~( PIPE | LBRACK | LBRACK_EVAL | LBRACK_WHERE | RBRACK | LPAREN | RPAREN | EVAL_LP | EOF )
+    | ~( PIPE | LBRACK | LBRACK_SEARCH | LBRACK_EVAL | LBRACK_WHERE | RBRACK | LPAREN | RPAREN | EVAL_LP | EOF )
     ;
 
-word : WORD | SEARCH | IN | OUTPUT | OUTPUTNEW | OVER ;
+// Keywords that end a clause (BY, AS, OVER, OUTPUT, OUTPUTNEW, WHERE, FROM) are not words: a field with such a
+// name must be quoted. Allowing them made `lookup t a OUTPUTNEW b` ambiguous.
+word : WORD | SEARCH | IN ;

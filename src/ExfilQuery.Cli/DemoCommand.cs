@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using ExfilQuery.Diagnostics;
-using ExfilQuery.Macros;
 using ExfilQuery.Syntax;
 using ExfilQuery.Text;
 
@@ -104,7 +103,7 @@ internal static class DemoCommand
         }
         using var reader = new StreamReader(file, new UTF8Encoding(false), detectEncodingFromByteOrderMarks: true);
         return JsonLinesInput.Read(reader)
-            .Select(r => new DemoItem(r.DisplayId, r.Name, r.Line, r.Search, r.Error))
+            .Select(r => new DemoItem(r.DisplayId(Path.GetFileName(file)), r.Name, r.Line, r.Search, r.Error))
             .ToList();
     }
 

@@ -12,11 +12,12 @@ namespace ExfilQuery.Cli;
 /// <param name="Error">Why the line cannot be used.</param>
 internal sealed record SearchRecord(int Line, JsonElement? Id, string? Name, string? Search, string? Error)
 {
-    /// <summary>The id for display: a string id as is, another JSON value as its JSON text, or <c>line N</c>.</summary>
-    public string DisplayId => Id switch
+    /// <summary>The id for display: a string id as is, another JSON value as its JSON text, or
+    /// <c>FILE:LINE</c> when there is none.</summary>
+    public string DisplayId(string fileName) => Id switch
     {
         { ValueKind: JsonValueKind.String } s => s.GetString() ?? string.Empty,
-        { ValueKind: JsonValueKind.Null } or null => "line " + Line.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        { ValueKind: JsonValueKind.Null } or null => fileName + ":" + Line.ToString(System.Globalization.CultureInfo.InvariantCulture),
         { } other => other.GetRawText(),
     };
 }

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -64,7 +63,4 @@ internal sealed class JsonOutput
             yield return new JsonDiagnostic(d.Code, d.SeverityName, d.Message, position.Line, position.Column);
         }
     }
-
-    /// <summary>Formats a number with the invariant culture.</summary>
-    public static string Invariant(long value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -14,9 +14,9 @@ internal static class Program
         CultureInfo.CurrentUICulture = CultureInfo.InvariantCulture;
 
         var utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
-        using var stdin = new StreamReader(Console.OpenStandardInput(), utf8, detectEncodingFromByteOrderMarks: true);
-        using var stdout = new StreamWriter(Console.OpenStandardOutput(), utf8, 1 << 16) { NewLine = "\n", AutoFlush = false };
-        using var stderr = new StreamWriter(Console.OpenStandardError(), utf8) { NewLine = "\n", AutoFlush = true };
+        var stdin = new StreamReader(Console.OpenStandardInput(), utf8, detectEncodingFromByteOrderMarks: true);
+        var stdout = new StreamWriter(Console.OpenStandardOutput(), utf8, 1 << 16) { NewLine = "\n", AutoFlush = false };
+        var stderr = new StreamWriter(Console.OpenStandardError(), utf8) { NewLine = "\n", AutoFlush = true };
         try
         {
             var code = Run(args, new CliContext(stdin, stdout, stderr, Directory.GetCurrentDirectory()));
@@ -28,6 +28,7 @@ internal static class Program
             // The reader of our output went away (for example `exfilq ... | head`): nothing more to say.
             return ExitCodes.Errors;
         }
+        // The console streams are left open: disposing would flush again, which fails after a broken pipe.
     }
 
     /// <summary>Runs <c>exfilq</c> with these arguments and streams, in-process (tests call this).</summary>

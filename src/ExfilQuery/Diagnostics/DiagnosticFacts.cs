@@ -86,7 +86,7 @@ public static class DiagnosticFacts
     /// <summary>The text is longer than the parser accepts.</summary>
     public static Diagnostic QueryTooLarge(TextSpan span, int length, int limit) => Make(QueryTooLargeDescriptor, span, $"The search is {length} characters long; the limit is {limit}.");
     /// <summary>An SPL2 search (for example <c>| from read_ssa_enriched_events()</c>).</summary>
-    public static Diagnostic Spl2Search(TextSpan span) => Make(Spl2SearchDescriptor, span, "This is an SPL2 (Splunk Streaming / SSA) search, not classic SPL: it reads 'read_ssa_enriched_events()' and uses SPL2 functions such as 'map_get' and 'ucast'. ExfilQuery reads classic SPL only; use the classic version of the detection.");
+    public static Diagnostic Spl2Search(TextSpan span, string source) => Make(Spl2SearchDescriptor, span, $"This is an SPL2 search (Splunk's streaming / SSA language), not classic SPL: it reads from the function call '{source}()', which classic 'from' does not accept. ExfilQuery reads classic SPL only; use the classic version of the detection.");
     /// <summary>The search is a Sigma-style selection/condition mapping rather than SPL text.</summary>
     public static Diagnostic SigmaMapping(TextSpan span) => Make(SigmaMappingDescriptor, span, "This is a Sigma-style detection mapping (selections and a 'condition'), not an SPL search. ExfilQuery reads classic SPL only; use the SPL version of the detection.");
     /// <summary>A known command whose arguments do not fit its syntax.</summary>

@@ -56,9 +56,27 @@ public static class MacroExpander
         private readonly List<string> _active = [];   // display names of the macros being expanded, outermost first
         private bool _lengthLimitReached;
 
+        // Work done: characters of every filled-in definition (intermediate text included) plus one per call.
+        // Bounding it bounds the time even for macros that fan out without producing text.
+        private long _work;
+        private readonly long _maxWork = 4L * Math.Max(1024, Math.Max(0, options.MaxExpandedLength));
+
         public MacroExpansion Expand(string text)
         {
             _out.EnsureCapacity(text.Length + 256);
+            ExpandText(text, 0, default);
+            var expanded = _out.ToString();
+            return new MacroExpansion(expanded, _map.Build(text.Length, expanded.Length), [.. _diagnostics]);
+        }
+
+        /// <summary>Appends <paramref name="text"/> to <see cref="_out"/>, expanding its macro calls. Depth 0 is
+        /// the user's text; otherwise <paramref name="text"/> is the filled-in definition of a macro at
+        /// <paramref name="depth"/>, expanded for <paramref name="userCall"/>.</summary>
+        private Outcome ExpandText(string text, int depth, TextSpan userCall)
+        {
+            // Identical calls in one definition expand identically (same user call, same macros being expanded):
+            // the second is copied from the first. This keeps definitions that call a macro twice per level linear.
+            Dictionary<string, (int Start, int Length)>? done = null;
             var copied = 0;
             var i = 0;
             while (i < text.Length)
@@ -88,36 +106,60 @@ public static class MacroExpander
                 var close = MacroText.FindCallEnd(text, i);
                 if (close < 0)
                 {
-                    Report(DiagnosticFacts.UnterminatedMacro(TextSpan.FromBounds(i, text.Length)));
+                    Report(depth == 0
+                        ? DiagnosticFacts.UnterminatedMacro(TextSpan.FromBounds(i, text.Length))
+                        : DiagnosticFacts.MacroDefinitionUnterminatedCall(userCall, _active[^1]));
                     break;
                 }
-
-                var call = TextSpan.FromBounds(i, close + 1);
                 _out.Append(text, copied, i - copied);
-                var outStart = _out.Length;
-                var diagnosticsBefore = _diagnostics.Count;
-                var outcome = _lengthLimitReached ? Outcome.TooLong : ExpandCall(text, i, close, 1, call);
-                switch (outcome)
+                if (depth == 0)
                 {
-                    case Outcome.Expanded:
-                        _map.Add(outStart, _out.Length, call);
-                        break;
-                    case Outcome.TooLong:
-                        _out.Length = outStart;
-                        RemoveDiagnosticsFrom(diagnosticsBefore);
-                        _out.Append(text, call.Start, call.Length);
-                        var (name, arguments) = MacroText.ParseCall(text.AsSpan(i + 1, close - i - 1));
-                        Report(DiagnosticFacts.MacroExpansionLimit(call, MacroText.DisplayName(name, arguments.Length),
-                            $"limit of {_maxLength} characters of expanded text"));
-                        _lengthLimitReached = true;
-                        break;
+                    ExpandUserCall(text, i, close);
+                }
+                else
+                {
+                    var callText = text.Substring(i, close + 1 - i);
+                    done ??= new Dictionary<string, (int, int)>(StringComparer.Ordinal);
+                    if (done.TryGetValue(callText, out var previous))
+                    {
+                        _out.Append(_out.ToString(previous.Start, previous.Length));
+                        if (_out.Length > _maxLength) return Outcome.TooLong;
+                    }
+                    else
+                    {
+                        var start = _out.Length;
+                        if (ExpandCall(text, i, close, depth + 1, userCall) == Outcome.TooLong) return Outcome.TooLong;
+                        done[callText] = (start, _out.Length - start);
+                    }
                 }
                 i = copied = close + 1;
             }
             _out.Append(text, copied, text.Length - copied);
+            return depth > 0 && _out.Length > _maxLength ? Outcome.TooLong : Outcome.Expanded;
+        }
 
-            var expanded = _out.ToString();
-            return new MacroExpansion(expanded, _map.Build(text.Length, expanded.Length), [.. _diagnostics]);
+        /// <summary>Expands a call the user wrote, records it in the source map, and rolls it back when it
+        /// makes the text too long.</summary>
+        private void ExpandUserCall(string text, int open, int close)
+        {
+            var call = TextSpan.FromBounds(open, close + 1);
+            var outStart = _out.Length;
+            var diagnosticsBefore = _diagnostics.Count;
+            var outcome = _lengthLimitReached ? Outcome.TooLong : ExpandCall(text, open, close, 1, call);
+            if (outcome == Outcome.Expanded)
+            {
+                _map.Add(outStart, _out.Length, call);
+            }
+            else if (outcome == Outcome.TooLong)
+            {
+                _out.Length = outStart;
+                RemoveDiagnosticsFrom(diagnosticsBefore);
+                _out.Append(text, call.Start, call.Length);
+                var (name, arguments) = MacroText.ParseCall(text.AsSpan(open + 1, close - open - 1));
+                Report(DiagnosticFacts.MacroExpansionLimit(call, MacroText.DisplayName(name, arguments.Length),
+                    $"limit of {_maxLength} characters of expanded text"));
+                _lengthLimitReached = true;
+            }
         }
 
         /// <summary>Expands the call <c>text[open..close]</c> (both backticks) into <see cref="_out"/>.</summary>
@@ -168,54 +210,14 @@ public static class MacroExpander
             {
                 for (var a = 0; a < values.Length; a++) values[a] = MacroText.StripQuotes(values[a]);
             }
-            if (_out.Length + template.Length(values) > _maxLength) return Outcome.TooLong;
+            var length = template.Length(values);
+            _work += 1 + length;
+            if (_out.Length + length > _maxLength || _work > _maxWork) return Outcome.TooLong;
 
             _active.Add(displayName);
-            var outcome = ExpandBody(template.Fill(values), depth, userCall);
+            var outcome = ExpandText(template.Fill(values), depth, userCall);
             _active.RemoveAt(_active.Count - 1);
             return outcome;
-        }
-
-        /// <summary>Appends a macro's filled-in definition to <see cref="_out"/>, expanding the calls in it.</summary>
-        private Outcome ExpandBody(string body, int depth, TextSpan userCall)
-        {
-            var copied = 0;
-            var i = 0;
-            while (i < body.Length)
-            {
-                var next = body.AsSpan(i).IndexOfAny(MacroText.Interesting);
-                if (next < 0) break;
-                i += next;
-                if (body[i] == '\\')
-                {
-                    var escaped = MacroText.SkipEscape(body, i);
-                    i = escaped < 0 ? i + 1 : escaped;
-                    continue;
-                }
-                if (body[i] == '"')
-                {
-                    var after = MacroText.SkipString(body, i);
-                    if (after < 0) break;
-                    i = after;
-                    continue;
-                }
-                if (MacroText.IsCommentStart(body, i))
-                {
-                    i = MacroText.SkipComment(body, i);
-                    continue;
-                }
-                var close = MacroText.FindCallEnd(body, i);
-                if (close < 0)
-                {
-                    Report(DiagnosticFacts.MacroDefinitionUnterminatedCall(userCall, _active[^1]));
-                    break;
-                }
-                _out.Append(body, copied, i - copied);
-                if (ExpandCall(body, i, close, depth + 1, userCall) == Outcome.TooLong) return Outcome.TooLong;
-                i = copied = close + 1;
-            }
-            _out.Append(body, copied, body.Length - copied);
-            return _out.Length > _maxLength ? Outcome.TooLong : Outcome.Expanded;
         }
 
         private Outcome Keep(string text, int open, int close)

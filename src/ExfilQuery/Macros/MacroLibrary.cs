@@ -53,11 +53,6 @@ public sealed partial class MacroLibrary
     /// <summary>The number of definitions (a name defined with two arities counts twice).</summary>
     public int Count { get; }
 
-    /// <summary>Every definition, ordered by name then arity.</summary>
-    internal IEnumerable<MacroDefinition> Definitions =>
-        _byName.OrderBy(p => p.Key, StringComparer.Ordinal)
-            .SelectMany(p => p.Value.OrderBy(e => e.Definition.Arity).Select(e => e.Definition));
-
     /// <summary>The definition with exactly this name and number of arguments.</summary>
     public bool TryGet(string name, int arity, out MacroDefinition definition)
     {

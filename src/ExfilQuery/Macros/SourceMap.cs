@@ -38,9 +38,6 @@ public sealed class SourceMap
     /// <summary>Length of the expanded text.</summary>
     internal int ExpandedLength { get; }
 
-    /// <summary>Number of expanded regions (one per macro call the user wrote that was expanded).</summary>
-    internal int RegionCount => _expandedStarts.Length;
-
     /// <summary>The span of the user's call whose expansion contains <paramref name="expandedOffset"/>, if any.</summary>
     internal bool TryGetCallSpan(int expandedOffset, out TextSpan callSpan)
     {

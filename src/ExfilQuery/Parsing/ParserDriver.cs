@@ -49,7 +49,7 @@ internal static class ParserDriver
 
             if (FindSpl2(expanded) is { } spl2)
             {
-                diagnostics.Add(DiagnosticFacts.Spl2Search(spl2));
+                diagnostics.Add(DiagnosticFacts.Spl2Search(spl2.Span, spl2.Source));
                 return Result(text, expanded, map, pipeline, diagnostics, mapped: false, macroDiagnostics);
             }
 
@@ -126,6 +126,12 @@ internal static class ParserDriver
         var offsets = new List<int>();
         foreach (var token in tokens)
         {
+            if (token.Type == SplLexer.ERROR_CHAR && token.Text == "`")
+            {
+                // A backtick that opens no complete macro call: the expander reported it (SPL0007) already.
+                offsets.Add(token.StartIndex);
+                continue;
+            }
             Diagnostic? d = token.Type switch
             {
                 SplLexer.ERROR_CHAR => DiagnosticFacts.UnexpectedCharacter(SyntaxTreeBuilder.SpanOf(token), token.Text),
@@ -148,7 +154,7 @@ internal static class ParserDriver
         {
             switch (token.Type)
             {
-                case SplLexer.LPAREN or SplLexer.LBRACK or SplLexer.EVAL_LP or SplLexer.TERM_LP or SplLexer.CASE_LP:
+                case SplLexer.LPAREN or SplLexer.LBRACK or SplLexer.LBRACK_SEARCH or SplLexer.LBRACK_EVAL or SplLexer.LBRACK_WHERE or SplLexer.EVAL_LP or SplLexer.TERM_LP or SplLexer.CASE_LP:
                     if (++depth > limit)
                     {
                         diagnostics.Add(DiagnosticFacts.NestingTooDeep(SyntaxTreeBuilder.SpanOf(token), limit));
@@ -181,7 +187,7 @@ internal static class ParserDriver
 
     /// <summary>SPL2 reads from a function call (<c>| from read_ssa_enriched_events()</c>); classic <c>from</c>
     /// takes <c>datamodel:X</c>, <c>lookup:X</c> or <c>savedsearch:X</c>.</summary>
-    private static TextSpan? FindSpl2(string text)
+    private static (TextSpan Span, string Source)? FindSpl2(string text)
     {
         var i = 0;
         while (i < text.Length && char.IsWhiteSpace(text[i])) i++;
@@ -196,7 +202,8 @@ internal static class ParserDriver
         var nameStart = i;
         while (i < text.Length && (char.IsLetterOrDigit(text[i]) || text[i] == '_')) i++;
         if (i == nameStart) return null;
+        var name = text[nameStart..i].TrimEnd();
         while (i < text.Length && char.IsWhiteSpace(text[i])) i++;
-        return i < text.Length && text[i] == '(' ? TextSpan.FromBounds(start, i + 1) : null;
+        return i < text.Length && text[i] == '(' ? (TextSpan.FromBounds(start, i + 1), name) : null;
     }
 }

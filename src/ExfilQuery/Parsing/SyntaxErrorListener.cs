@@ -1,6 +1,7 @@
 using Antlr4.Runtime;
 using Antlr4.Runtime.Misc;
 using ExfilQuery.Diagnostics;
+using ExfilQuery.Parsing.Generated;
 using ExfilQuery.Text;
 
 namespace ExfilQuery.Parsing;
@@ -30,7 +31,7 @@ internal sealed class SyntaxErrorListener : BaseErrorListener
 
     private static string Describe(IRecognizer recognizer, IToken? token, RecognitionException? e)
     {
-        var found = token is null || token.Type == TokenConstants.EOF ? "the end of the search" : $"'{Shorten(token.Text)}'";
+        var found = token is null || token.Type == TokenConstants.EOF ? "end of the search" : $"'{Shorten(token.Text)}'";
         IntervalSet? expected = null;
         try
         {
@@ -40,11 +41,18 @@ internal sealed class SyntaxErrorListener : BaseErrorListener
         {
             // ANTLR cannot always compute the expected set after recovery; the message just omits it.
         }
-        var names = expected is null ? [] : expected.ToList()
-            .Select(t => TokenDisplay(recognizer.Vocabulary, t))
-            .Where(n => n is not null)
-            .Distinct()
-            .ToList();
+        var types = expected?.ToList() ?? [];
+        // After a pipe every command name is possible: say so instead of listing them.
+        var names = types.Contains(SplParser.CMD_NAME)
+            ? ["a command"]
+            : types.Select(t => TokenDisplay(recognizer.Vocabulary, t))
+                .Where(n => n is not null)
+                .Select(n => n!)
+                .Distinct()
+                .ToList();
+        // "expected the end of the search" alone is what ANTLR offers when the enclosing rules are complete; it
+        // rarely helps (the usual fault is a missing comma, operator or pipe before the token), so it is left out.
+        if (names is ["the end of the search"]) names = [];
         if (names.Count is > 0 and <= 6)
             return $"Unexpected {found}; expected {string.Join(", ", names.Take(names.Count - 1))}{(names.Count > 1 ? " or " : "")}{names[^1]}.";
         return $"Unexpected {found}.";
@@ -66,7 +74,7 @@ internal sealed class SyntaxErrorListener : BaseErrorListener
             "COMMA" => "','",
             "EQ" => "'='",
             "STRING" => "a quoted string",
-            "WORD" => "a word",
+            "WORD" or "SEARCH" or "IN" or "OUTPUT" or "OUTPUTNEW" or "OVER" => "a word",
             "IDENT" => "a field name",
             "QUOTED_FIELD" => "a field name",
             "NUMBER" => "a number",

@@ -88,11 +88,16 @@ internal sealed class SyntaxTreeBuilder
         if (ctx.RBRACK() is null) throw new MissingPieceException();
         if (ctx.pipeline() is { } pipeline) return new Subsearch(BuildPipeline(pipeline)) { Span = SpanOf(ctx) };
 
-        // `[eval ...]` / `[where ...]`: the first command is written without a pipe (foreach templates).
+        // `[search ...]`, and `[eval ...]` / `[where ...]` (foreach templates): the first command is written
+        // without a pipe and read as part of the opening token.
         var commands = ImmutableArray.CreateBuilder<Command>();
-        var first = ctx.LBRACK_EVAL() is not null
-            ? (Command)new EvalCommand(ctx.evalAssignment().Select(BuildEvalAssignment).ToImmutableArray())
-            : new WhereCommand(BuildExpr(Req(ctx.expr())));
+        Command first;
+        if (ctx.LBRACK_SEARCH() is not null)
+            first = new SearchCommand(ctx.searchExpr() is { } e ? BuildSearchExpr(e) : null, true);
+        else if (ctx.LBRACK_EVAL() is not null)
+            first = new EvalCommand(ctx.evalAssignment().Select(BuildEvalAssignment).ToImmutableArray());
+        else
+            first = new WhereCommand(BuildExpr(Req(ctx.expr())));
         var firstEnd = ctx.command().Length > 0 ? ctx.command(0).Start.StartIndex : ctx.RBRACK().Symbol.StartIndex;
         var firstStart = ctx.Start.StartIndex + 1;
         commands.Add(first with { Span = TextSpan.FromBounds(firstStart, firstEnd) });

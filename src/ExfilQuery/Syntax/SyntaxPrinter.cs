@@ -50,7 +50,7 @@ public static class SyntaxPrinter
         {
             var command = pipeline.Commands[i];
             if (i > 0) sb.Append(" | ");
-            else if (command is not SearchCommand { HasKeyword: false } && !(subsearch && command is EvalCommand or WhereCommand)) sb.Append("| ");
+            else if (command is not SearchCommand && !(subsearch && command is EvalCommand or WhereCommand)) sb.Append("| ");
             WriteCommand(sb, command);
         }
     }
@@ -389,11 +389,11 @@ public static class SyntaxPrinter
 
     private static void WriteOption(StringBuilder sb, CommandOption option)
     {
-        sb.Append(option.Name).Append('=');
+        AppendBare(sb, option.Name).Append('=');
         switch (option.Value)
         {
             case WordOptionValue w:
-                sb.Append(w.Value.Text);
+                AppendValue(sb, w.Value);
                 break;
             case EvalOptionValue e:
                 WriteExpr(sb.Append("eval("), e.Expression);
@@ -422,7 +422,7 @@ public static class SyntaxPrinter
                 sb.Append('\'').Append(field.Name.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("'", "\\'", StringComparison.Ordinal)).Append('\'');
                 break;
             default:
-                sb.Append(field.Name);
+                AppendBare(sb, field.Name);
                 break;
         }
     }
@@ -458,21 +458,27 @@ public static class SyntaxPrinter
                 sb.Append(')');
                 break;
             case SearchComparison c:
-                sb.Append(c.Field.Text).Append(OperatorText(c.Operator)).Append(c.Value.Text);
+                AppendValue(sb, c.Field).Append(OperatorText(c.Operator));
+                AppendValue(sb, c.Value);
                 break;
             case SearchTimeModifier t:
-                sb.Append(t.Modifier).Append(OperatorText(t.Operator)).Append(t.Value.Text);
+                AppendBare(sb, t.Modifier).Append(OperatorText(t.Operator));
+                AppendValue(sb, t.Value);
                 break;
             case SearchIn i:
-                sb.Append(i.Field.Text).Append(" IN (");
-                sb.AppendJoin(", ", i.Values.Select(v => v.Text));
+                AppendValue(sb, i.Field).Append(" IN (");
+                for (var k = 0; k < i.Values.Length; k++)
+                {
+                    if (k > 0) sb.Append(", ");
+                    AppendValue(sb, i.Values[k]);
+                }
                 sb.Append(')');
                 break;
             case SearchTerm t:
-                sb.Append(t.Value.Text);
+                AppendValue(sb, t.Value);
                 break;
             case SearchTermFunction f:
-                sb.Append(f.Kind == TermFunctionKind.Case ? "CASE(" : "TERM(").Append(f.Value.Text).Append(')');
+                AppendValue(sb.Append(f.Kind == TermFunctionKind.Case ? "CASE(" : "TERM("), f.Value).Append(')');
                 break;
             case SearchSubsearch s:
                 WriteSubsearch(sb, s.Subsearch);
@@ -483,6 +489,19 @@ public static class SyntaxPrinter
             default:
                 throw new InvalidOperationException($"SyntaxPrinter has no rule for {expression.GetType().Name}.");
         }
+    }
+
+    private static StringBuilder AppendValue(StringBuilder sb, SplValue value) =>
+        value.Quoted ? sb.Append(value.Text) : AppendBare(sb, value.Raw);
+
+    /// <summary>Appends a bare word. A word ending in an odd number of backslashes gets a space after it, or the
+    /// backslash would escape the next character (`a\=b` is one word) and the text would read back differently.</summary>
+    private static StringBuilder AppendBare(StringBuilder sb, string word)
+    {
+        sb.Append(word);
+        var backslashes = 0;
+        for (var i = word.Length - 1; i >= 0 && word[i] == '\\'; i--) backslashes++;
+        return backslashes % 2 == 1 ? sb.Append(' ') : sb;
     }
 
     private static void WriteSearchOperand(StringBuilder sb, SearchExpression operand, bool parenthesize)

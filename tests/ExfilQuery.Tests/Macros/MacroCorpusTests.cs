@@ -1,9 +1,8 @@
-using System.Text.Json;
 using ExfilQuery.Diagnostics;
 using ExfilQuery.Macros;
 using NUnit.Framework;
 
-namespace ExfilQuery.Tests.Macros;
+namespace ExfilQuery.Tests.SplMacros;
 
 /// <summary>Expands every real detection in ../shared/corpus/splunk/detections.public.jsonl with the
 /// security_content macro library (fixtures/splunk/macros.jsonl) and the built-ins.</summary>
@@ -21,24 +20,13 @@ public sealed class MacroCorpusTests
         DiagnosticFacts.InternalErrorDescriptor.Code,
     ];
 
-    private static List<(string Id, string Search)> ReadDetections()
-    {
-        var path = MacroTestSupport.SharedSplunkFile("detections.public.jsonl");
-        var detections = new List<(string, string)>();
-        foreach (var line in File.ReadLines(path))
-        {
-            if (string.IsNullOrWhiteSpace(line)) continue;
-            using var doc = JsonDocument.Parse(line);
-            var root = doc.RootElement;
-            detections.Add((root.GetProperty("id").GetString()!, root.GetProperty("search").GetString()!));
-        }
-        return detections;
-    }
+    private static List<TestData.SearchCase> ReadDetections() =>
+        [.. TestData.ReadJsonLines(TestData.Shared("corpus", "splunk", "detections.public.jsonl"))];
 
     /// <summary>Expected failures: one "id  reason" line each; '#' starts a comment.</summary>
     private static Dictionary<string, string> ReadExpectedFailures()
     {
-        var path = Path.Combine(MacroTestSupport.RepoRoot, "tests", "ExfilQuery.Tests", "Macros", "expected_macro_failures.txt");
+        var path = TestData.Repo("tests", "ExfilQuery.Tests", "Macros", "expected_macro_failures.txt");
         var expected = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var raw in File.ReadLines(path))
         {
@@ -53,7 +41,7 @@ public sealed class MacroCorpusTests
     [Test]
     public void EveryDetectionExpandsWithoutMacroErrors()
     {
-        var library = MacroTestSupport.SecurityContentLibrary();
+        var library = TestData.SplunkMacros;
         var detections = ReadDetections();
         var expectedFailures = ReadExpectedFailures();
         Assert.That(detections, Has.Count.GreaterThan(700));
@@ -85,7 +73,7 @@ public sealed class MacroCorpusTests
     [Test]
     public void EveryDetectionUsesItsFilterMacroAsABuiltin()
     {
-        var library = MacroTestSupport.SecurityContentLibrary();
+        var library = TestData.SplunkMacros;
         var withoutFilterInfo = new List<string>();
         foreach (var (id, search) in ReadDetections())
         {
@@ -102,7 +90,7 @@ public sealed class MacroCorpusTests
         const string search = "| tstats `security_content_summariesonly` count from datamodel=Endpoint.Processes by Processes.dest "
             + "| `drop_dm_object_name(\"Processes\")` | `security_content_ctime(firstTime)` "
             + "| eval n=mvcount(split(process,\"`\")) ```three-backtick comment``` | `my_detection_filter`";
-        var result = MacroExpander.Expand(search, MacroTestSupport.SecurityContentLibrary());
+        var result = MacroExpander.Expand(search, TestData.SplunkMacros);
 
         Assert.That(result.Text, Is.EqualTo(
             "| tstats summariesonly=false allow_old_summaries=true fillnull_value=null count from datamodel=Endpoint.Processes by Processes.dest "
@@ -115,7 +103,7 @@ public sealed class MacroCorpusTests
     [Test]
     public void ExpandingTheCorpusIsFast()
     {
-        var library = MacroTestSupport.SecurityContentLibrary();
+        var library = TestData.SplunkMacros;
         var searches = ReadDetections().Select(d => d.Search).ToList();
         foreach (var s in searches) MacroExpander.Expand(s, library);   // warm up
 
@@ -131,14 +119,18 @@ public sealed class MacroCorpusTests
         Assert.That(perSecond, Is.GreaterThan(5_000));
     }
 
-    /// <summary>The offset of a backtick that is not in a ``` comment or a double-quoted string, or -1.
-    /// Written independently of the expander's scanner.</summary>
+    /// <summary>The offset of a backtick that is not in a ``` comment or a double-quoted string and not escaped
+    /// by a backslash, or -1. Written independently of the expander's scanner.</summary>
     private static int FindMacroCall(string text)
     {
         var i = 0;
         while (i < text.Length)
         {
-            if (text[i] == '"')
+            if (text[i] == '\\')
+            {
+                i += 2;   // an escaped character is never a quote or a backtick that counts
+            }
+            else if (text[i] == '"')
             {
                 i++;
                 while (i < text.Length && text[i] != '"') i += text[i] == '\\' ? 2 : 1;

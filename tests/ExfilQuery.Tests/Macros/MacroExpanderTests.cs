@@ -2,7 +2,7 @@ using System.Diagnostics;
 using ExfilQuery.Macros;
 using NUnit.Framework;
 
-namespace ExfilQuery.Tests.Macros;
+namespace ExfilQuery.Tests.SplMacros;
 
 /// <summary>Macro expansion, as tables of input, expected text and expected diagnostics.</summary>
 /// <remarks>
@@ -63,6 +63,9 @@ public sealed class MacroExpanderTests
         Case("two calls back to back", "`a``a`", "AA"),
         Case("macro inside a quoted string is not expanded", "\"`a`\" `a`", "\"`a`\" A"),
         Case("escaped quote inside a quoted string", "\"x\\\"`a`\" `a`", "\"x\\\"`a`\" A"),
+        Case("escaped quote outside a string does not open a string", "x=*\\\"p\\\":true* `a`", "x=*\\\"p\\\":true* A"),
+        Case("escaped backslash before a quote: the quote opens a string", "x\\\\\"`a`\" `a`", "x\\\\\"`a`\" A"),
+        Case("escaped quote inside a call does not open a string", "`greet(\\\")` `greet(\")`", "hello \\\" hello \""),
         Case("unterminated quoted string: the rest is left alone", "`a` \"x `a`", "A \"x `a`"),
         Case("comment is not a macro", "```comment `a` ``` `a`", "```comment `a` ``` A"),
         Case("unterminated comment is left alone", "`a` ``` comment `a`", "A ``` comment `a`"),
@@ -216,6 +219,44 @@ public sealed class MacroExpanderTests
             "SPL0103 [2..9): Expanding macro 'bomb0' exceeds the limit of 4000000 characters of expanded text.",
         }));
         Assert.That(watch.Elapsed, Is.LessThan(TimeSpan.FromSeconds(10)));
+    }
+
+    [Test]
+    public void FanOutWithoutOutputStopsAtTheWorkLimitQuickly()
+    {
+        // Each level calls the next twice with different arguments and the last level expands to nothing:
+        // 2^40 calls and no text, so only the bound on work (docs/MACROS.md) stops it.
+        var rows = new List<(string, string[], string)>();
+        for (var i = 0; i < 40; i++) rows.Add(($"fan{i}", ["x"], $"`fan{i + 1}($x$a)``fan{i + 1}($x$b)`"));
+        rows.Add(("fan40", ["x"], ""));
+        var library = MacroTestSupport.Library([.. rows]);
+
+        var watch = Stopwatch.StartNew();
+        var result = MacroExpander.Expand("a `fan0(s)` b", library);
+        watch.Stop();
+
+        Assert.That(result.Text, Is.EqualTo("a `fan0(s)` b"));
+        Assert.That(MacroTestSupport.Describe(result.Diagnostics), Is.EqualTo(new[]
+        {
+            "SPL0103 [2..11): Expanding macro 'fan0(1)' exceeds the limit of 4000000 characters of expanded text.",
+        }));
+        Assert.That(watch.Elapsed, Is.LessThan(TimeSpan.FromSeconds(10)));
+    }
+
+    [Test]
+    public void IdenticalCallsInADefinitionExpandOnce()
+    {
+        // 2^18 copies of "x" fit the limit; each level expands its first call and copies it for the second.
+        var rows = new List<(string, string[], string)>();
+        for (var i = 0; i < 18; i++) rows.Add(($"twin{i}", [], $"`twin{i + 1}``twin{i + 1}`"));
+        rows.Add(("twin18", [], "x"));
+        var library = MacroTestSupport.Library([.. rows]);
+
+        var result = MacroExpander.Expand("`twin0`", library);
+
+        Assert.That(result.Text, Is.EqualTo(new string('x', 1 << 18)));
+        Assert.That(result.Diagnostics, Is.Empty);
+        Assert.That(result.Map.ToOriginal(new ExfilQuery.Text.TextSpan(100_000, 5)), Is.EqualTo(new ExfilQuery.Text.TextSpan(0, 7)));
     }
 
     [Test]

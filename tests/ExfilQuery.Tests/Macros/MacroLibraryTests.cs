@@ -2,7 +2,7 @@ using ExfilQuery.Diagnostics;
 using ExfilQuery.Macros;
 using NUnit.Framework;
 
-namespace ExfilQuery.Tests.Macros;
+namespace ExfilQuery.Tests.SplMacros;
 
 /// <summary>Reading macro libraries: security_content's macros.jsonl and Splunk's macros.conf.</summary>
 /// <remarks>macros.conf rules follow macros.conf.spec (Splunk Admin Manual, "macros.conf"): a stanza is
@@ -125,7 +125,6 @@ public sealed class MacroLibraryTests
 
     private static readonly object[] s_badConf =
     [
-        new object[] { "[a]\ndefinition = x\njust some words\n", "macros.conf:3: expected '[stanza]' or 'setting = value', found 'just some words'" },
         new object[] { "[a\ndefinition = x\n", "macros.conf:1: stanza header '[a' has no closing ']'" },
         new object[] { "\n[a]\ndescription = x\n", "macros.conf:2: stanza [a] has no 'definition'" },
         new object[] { "[a(2)]\ndefinition = $x$\n", "macros.conf:1: stanza [a(2)] takes 2 argument(s) but has no 'args'" },
@@ -146,6 +145,17 @@ public sealed class MacroLibraryTests
         Assert.That(diagnostics[0].Message, Does.StartWith(expectedStart));
         Assert.That(library.HasName("good"), Is.True);
         Assert.That(library.HasName("a"), Is.False);
+    }
+
+    [Test]
+    public void MacrosConfSkipsAMalformedLineButKeepsItsStanza()
+    {
+        var library = MacroLibrary.ParseMacrosConf("[a]\ndefinition = x\njust some words\n", "macros.conf", out var diagnostics);
+        Assert.That(MacroTestSupport.Describe(diagnostics), Is.EqualTo(new[]
+        {
+            "SPL0105 [0..0): macros.conf:3: expected '[stanza]' or 'setting = value', found 'just some words'",
+        }));
+        Assert.That(library.TryGet("a", 0, out var a) ? a.Definition : null, Is.EqualTo("x"));
     }
 
     [Test]
@@ -190,7 +200,8 @@ public sealed class MacroLibraryTests
     [Test]
     public void TheSecurityContentFixtureHas189Macros()
     {
-        var library = MacroTestSupport.SecurityContentLibrary();
+        var library = MacroLibrary.Load(TestData.Repo("fixtures", "splunk", "macros.jsonl"), out var diagnostics);
+        Assert.That(diagnostics, Is.Empty);
         Assert.That(library.Count, Is.EqualTo(189));
         Assert.That(library.TryGet("security_content_summariesonly", 0, out var summariesOnly), Is.True);
         Assert.That(summariesOnly.Definition, Does.Contain("`summariesonly_config`"));

@@ -3,7 +3,7 @@ using ExfilQuery.Macros;
 using ExfilQuery.Text;
 using NUnit.Framework;
 
-namespace ExfilQuery.Tests.Macros;
+namespace ExfilQuery.Tests.SplMacros;
 
 /// <summary>Random text made of the characters the expander treats specially never makes it throw, and its
 /// results keep their invariants.</summary>

@@ -2,7 +2,7 @@ using ExfilQuery.Macros;
 using ExfilQuery.Text;
 using NUnit.Framework;
 
-namespace ExfilQuery.Tests.Macros;
+namespace ExfilQuery.Tests.SplMacros;
 
 /// <summary>Mapping spans in expanded text back to the text the user wrote.</summary>
 [TestFixture]

@@ -1,0 +1,70 @@
+using BenchmarkDotNet.Attributes;
+using ExfilQuery.Macros;
+
+namespace ExfilQuery.Benchmarks;
+
+/// <summary>Throughput over the public detection corpus. Every invocation handles
+/// <see cref="QueriesPerInvoke"/> searches, so BenchmarkDotNet's Op/s column is searches per second.</summary>
+[SimpleJob(launchCount: 1, warmupCount: 3, iterationCount: 5)]
+[MemoryDiagnoser]
+public class CorpusBenchmarks
+{
+    /// <summary>The number of searches in detections.public.jsonl on 2026-11-22. An invocation handles exactly
+    /// this many, going round the corpus when it has another size, so Op/s stays searches per second.</summary>
+    public const int QueriesPerInvoke = 793;
+
+    private string[] _searches = [];
+    private string[] _expanded = [];
+    private MacroLibrary _library = MacroLibrary.Empty;
+    private ParseOptions _options = ParseOptions.Default;
+    private ParseOptions _expandedOptions = ParseOptions.Default;
+    private int _next;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _searches = BenchmarkCorpus.LoadSearches();
+        _library = BenchmarkCorpus.LoadMacros();
+        _options = ParseOptions.Default.WithMacros(_library);
+        // Parse-only: the texts are expanded already; no library and no built-ins, so expansion finds nothing to do.
+        _expandedOptions = ParseOptions.Default with { MacroExpansion = MacroExpansionOptions.Default with { UseBuiltins = false } };
+        _expanded = [.. _searches.Select(s => MacroExpander.Expand(s, _library).Text)];
+        if (_searches.Length != QueriesPerInvoke)
+            Console.WriteLine($"// note: the corpus has {_searches.Length} searches; each invocation handles {QueriesPerInvoke}, going round it");
+    }
+
+    /// <summary>The next <see cref="QueriesPerInvoke"/> indexes, round the corpus.</summary>
+    private int Next()
+    {
+        var i = _next;
+        _next = i + 1 == _searches.Length ? 0 : i + 1;
+        return i;
+    }
+
+    [Benchmark(OperationsPerInvoke = QueriesPerInvoke)]
+    public int ParseAndExpandCorpus()
+    {
+        var errors = 0;
+        for (var n = 0; n < QueriesPerInvoke; n++)
+            if (!Spl.Parse(_searches[Next()], _options).Ok) errors++;
+        return errors;
+    }
+
+    [Benchmark(OperationsPerInvoke = QueriesPerInvoke)]
+    public int ParseOnly()
+    {
+        var errors = 0;
+        for (var n = 0; n < QueriesPerInvoke; n++)
+            if (!Spl.Parse(_expanded[Next()], _expandedOptions).Ok) errors++;
+        return errors;
+    }
+
+    [Benchmark(OperationsPerInvoke = QueriesPerInvoke)]
+    public int ExpandOnly()
+    {
+        var length = 0;
+        for (var n = 0; n < QueriesPerInvoke; n++)
+            length += MacroExpander.Expand(_searches[Next()], _library).Text.Length;
+        return length;
+    }
+}
