@@ -82,8 +82,27 @@ public static class DiagnosticFormatter
         var end = Math.Clamp(diagnostic.Span.End, start, text.Length);
         var position = source.GetLinePosition(start);
         var lineText = source.GetLineText(position.Line);
+        var (shown, column) = Window(lineText, position.Column);
         sb.Append(Header(diagnostic, source)).Append('\n');
-        sb.Append(lineText).Append('\n');
-        sb.Append(CaretLine(lineText, position.Column, end - start)).Append('\n');
+        sb.Append(shown).Append('\n');
+        sb.Append(CaretLine(shown, column, end - start)).Append('\n');
+    }
+
+    /// <summary>Widest source line shown in full; longer lines (single-line detections run to hundreds of
+    /// characters) are cut to a window around the caret, with "..." where text was left out.</summary>
+    public const int MaxLineWidth = 120;
+
+    /// <summary>The part of <paramref name="lineText"/> to show and the caret's column in it.</summary>
+    public static (string Text, int Column) Window(string lineText, int column)
+    {
+        ArgumentNullException.ThrowIfNull(lineText);
+        if (lineText.Length <= MaxLineWidth) return (lineText, column);
+        const string ellipsis = "...";
+        var caret = Math.Clamp(column - 1, 0, lineText.Length);
+        var from = Math.Clamp(caret - MaxLineWidth / 3, 0, Math.Max(0, lineText.Length - MaxLineWidth));
+        var to = Math.Min(lineText.Length, from + MaxLineWidth);
+        var prefix = from > 0 ? ellipsis : "";
+        var suffix = to < lineText.Length ? ellipsis : "";
+        return (prefix + lineText[from..to] + suffix, caret - from + prefix.Length + 1);
     }
 }

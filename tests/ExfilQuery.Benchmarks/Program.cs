@@ -1,4 +1,7 @@
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
 
 namespace ExfilQuery.Benchmarks;
 
@@ -12,7 +15,13 @@ public static class Program
         args = BenchmarkCorpus.TakeOptions(args);
         if (args is ["quick", ..]) return QuickMode.Run();
         if (args is ["profile", ..]) return ProfileMode.Run();
-        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+
+        // BenchmarkDotNet's default toolchain rebuilds the solution with an absolute IntermediateOutputPath, and
+        // Antlr4BuildTasks then looks for the generated parser under <project dir>/<that absolute path>, so the
+        // build fails (CS2001). The benchmarks therefore run in this process, already built by `dotnet run -c
+        // Release`: a mutator job swaps the toolchain and keeps [SimpleJob]'s launch, warm-up and iteration counts.
+        var config = DefaultConfig.Instance.AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance).AsMutator());
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, config);
         return 0;
     }
 }

@@ -135,4 +135,16 @@ public sealed class DiagnosticFormatterTests
         Assert.That(text, Does.Contain("error SPL0002 at 2:10: "));
         Assert.That(text, Does.Contain("\n| eval x=\"abc\n         ^~~~\n"));
     }
+
+    [Test]
+    public void LongLinesAreCutToAWindowAroundTheCaret()
+    {
+        var line = new string('a', 200) + "BAD" + new string('b', 200);
+        var (text, column) = DiagnosticFormatter.Window(line, 201);
+        Assert.That(text, Is.EqualTo("..." + new string('a', 40) + "BAD" + new string('b', 77) + "..."));
+        Assert.That(text[column - 1], Is.EqualTo('B'));
+        Assert.That(DiagnosticFormatter.Window("short", 3), Is.EqualTo(("short", 3)));
+        var (start, startColumn) = DiagnosticFormatter.Window(line, 1);
+        Assert.That((start.Length, startColumn, start.EndsWith("...", StringComparison.Ordinal)), Is.EqualTo((123, 1, true)));
+    }
 }
