@@ -6,15 +6,15 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 namespace ExfilQuery.Benchmarks;
 
 /// <summary><c>quick</c>: a Stopwatch measurement without BenchmarkDotNet. <c>profile</c>: where the time goes, stage
-/// by stage. Anything else goes to BenchmarkDotNet (<c>--filter '*'</c>). <c>--corpus FILE --macros FILE</c> choose
+/// by stage. Both take <c>--warmup N --passes N</c>. Anything else goes to BenchmarkDotNet (<c>--filter '*'</c>). <c>--corpus FILE --macros FILE</c> choose
 /// the inputs in every mode.</summary>
 public static class Program
 {
     public static int Main(string[] args)
     {
         args = BenchmarkCorpus.TakeOptions(args);
-        if (args is ["quick", ..]) return QuickMode.Run();
-        if (args is ["profile", ..]) return ProfileMode.Run();
+        if (args is ["quick", ..]) return QuickMode.Run(args);
+        if (args is ["profile", ..]) return ProfileMode.Run(args);
 
         // BenchmarkDotNet's default toolchain rebuilds the solution with an absolute IntermediateOutputPath, and
         // Antlr4BuildTasks then looks for the generated parser under <project dir>/<that absolute path>, so the

@@ -4,26 +4,26 @@ using System.Globalization;
 namespace ExfilQuery.Benchmarks;
 
 /// <summary>Parse+expand throughput on one thread with a Stopwatch: three warm-up passes over the corpus, then
-/// ten timed passes. Prints one line: <c>parse+expand: N queries/s (M queries, X ms/pass)</c>.</summary>
+/// ten timed passes (<c>--warmup N</c>, <c>--passes N</c> change them). Prints one line:
+/// <c>parse+expand: N queries/s (M queries, X ms/pass)</c>.</summary>
 internal static class QuickMode
 {
-    private const int WarmupPasses = 3;
-    private const int TimedPasses = 10;
-
-    public static int Run()
+    public static int Run(string[] args)
     {
+        var warmupPasses = ProfileMode.IntOption(args, "--warmup", 3);
+        var timedPasses = Math.Max(1, ProfileMode.IntOption(args, "--passes", 10));
         var searches = BenchmarkCorpus.LoadSearches();
         var options = ParseOptions.Default.WithMacros(BenchmarkCorpus.LoadMacros());
 
         var sink = 0;
-        for (var pass = 0; pass < WarmupPasses; pass++) sink += Pass(searches, options);
+        for (var pass = 0; pass < warmupPasses; pass++) sink += Pass(searches, options);
 
         var stopwatch = Stopwatch.StartNew();
-        for (var pass = 0; pass < TimedPasses; pass++) sink += Pass(searches, options);
+        for (var pass = 0; pass < timedPasses; pass++) sink += Pass(searches, options);
         stopwatch.Stop();
 
-        var msPerPass = stopwatch.Elapsed.TotalMilliseconds / TimedPasses;
-        var perSecond = searches.Length * TimedPasses / stopwatch.Elapsed.TotalSeconds;
+        var msPerPass = stopwatch.Elapsed.TotalMilliseconds / timedPasses;
+        var perSecond = searches.Length * timedPasses / stopwatch.Elapsed.TotalSeconds;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"parse+expand: {perSecond:F0} queries/s ({searches.Length} queries, {msPerPass:F1} ms/pass)"));
         GC.KeepAlive(sink);

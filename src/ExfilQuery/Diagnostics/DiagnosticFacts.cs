@@ -55,6 +55,12 @@ public static class DiagnosticFacts
     /// <summary>SPL0107</summary>
     public static readonly DiagnosticDescriptor MacroDefinitionUnterminatedCallDescriptor = new("SPL0107", DiagnosticSeverity.Error, "Macro definition has an unterminated macro call");
 
+    // ---- SPL03xx: lowering to the detection IR ----
+    /// <summary>SPL0300</summary>
+    public static readonly DiagnosticDescriptor CannotLowerDescriptor = new("SPL0300", DiagnosticSeverity.Error, "Search cannot be lowered");
+    /// <summary>SPL0301</summary>
+    public static readonly DiagnosticDescriptor InvalidArgumentValueDescriptor = new("SPL0301", DiagnosticSeverity.Error, "Invalid argument value");
+
     // ---- SPL9xxx: ExfilQuery itself ----
     /// <summary>SPL9999</summary>
     public static readonly DiagnosticDescriptor InternalErrorDescriptor = new("SPL9999", DiagnosticSeverity.Error, "Internal error");
@@ -109,6 +115,10 @@ public static class DiagnosticFacts
     public static Diagnostic MacroUnboundArgument(TextSpan span, string macro, string argument) => Make(MacroUnboundArgumentDescriptor, span, $"Macro '{macro}' uses '${argument}$' but declares no argument '{argument}'; it is left as written.");
     /// <summary>A macro's definition (after its arguments are filled in) has a '`' that opens a call but no closing '`'.</summary>
     public static Diagnostic MacroDefinitionUnterminatedCall(TextSpan span, string macro) => Make(MacroDefinitionUnterminatedCallDescriptor, span, $"The definition of macro '{macro}' has a '`' with no closing '`'; the rest of that definition is kept as written.");
+    /// <summary>The search has a construct lowering cannot represent at all (for example an undefined macro).</summary>
+    public static Diagnostic CannotLower(TextSpan span, string detail) => Make(CannotLowerDescriptor, span, detail);
+    /// <summary>An option or argument value that does not fit (a count that is not a number, ...).</summary>
+    public static Diagnostic InvalidArgumentValue(TextSpan span, string command, string detail) => Make(InvalidArgumentValueDescriptor, span, $"'{command}': {detail}");
     /// <summary>A bug in ExfilQuery: reported instead of throwing.</summary>
     public static Diagnostic InternalError(TextSpan span, string detail) => Make(InternalErrorDescriptor, span, $"Internal error in ExfilQuery (please report it): {detail}");
 }

@@ -1,10 +1,3 @@
-using System.Collections;
-using System.Collections.Concurrent;
-using System.Globalization;
-using System.Reflection;
-using System.Runtime.CompilerServices;
-using System.Text;
-
 namespace ExfilQuery.Syntax;
 
 /// <summary>Writes a syntax tree as stable, indented text for snapshots and round-trip checks: one node per line
@@ -12,95 +5,6 @@ namespace ExfilQuery.Syntax;
 /// Spans are left out unless asked for, so trees read from different texts compare equal when they mean the same.</summary>
 public static class SyntaxDumper
 {
-    private static readonly ConcurrentDictionary<Type, PropertyInfo[]> PropertiesByType = new();
-
     /// <summary>Dumps a node (usually a <see cref="Pipeline"/>).</summary>
-    public static string Dump(SyntaxNode node, bool includeSpans = false)
-    {
-        var sb = new StringBuilder();
-        Write(sb, node, 0, null, includeSpans);
-        return sb.ToString();
-    }
-
-    private static PropertyInfo[] Properties(Type type) => PropertiesByType.GetOrAdd(type, t =>
-    {
-        // The record's positional parameters, in order: exactly the data a node holds (Span aside).
-        var ctor = t.GetConstructors().OrderByDescending(c => c.GetParameters().Length).First();
-        return ctor.GetParameters()
-            .Select(p => t.GetProperty(p.Name!, BindingFlags.Public | BindingFlags.Instance)!)
-            .Where(p => p is not null)
-            .ToArray();
-    });
-
-    private static void Write(StringBuilder sb, SyntaxNode node, int indent, string? label, bool includeSpans)
-    {
-        RuntimeHelpers.EnsureSufficientExecutionStack();
-        sb.Append(' ', indent * 2);
-        if (label is not null) sb.Append(label).Append(": ");
-        sb.Append(node.GetType().Name);
-        if (includeSpans) sb.Append(' ').Append(node.Span.ToString());
-        var children = new List<(string Label, object Value)>();
-        foreach (var property in Properties(node.GetType()))
-        {
-            var value = property.GetValue(node);
-            switch (value)
-            {
-                case SyntaxNode child:
-                    children.Add((property.Name, child));
-                    break;
-                case IEnumerable list and not string:
-                    var items = list.Cast<object>().ToList();
-                    if (items.Count == 0) continue;
-                    if (items.All(i => i is SyntaxNode)) children.Add((property.Name, items));
-                    else sb.Append(' ').Append(property.Name).Append("=[").AppendJoin(", ", items.Select(Scalar)).Append(']');
-                    break;
-                case null:
-                    break;
-                default:
-                    sb.Append(' ').Append(property.Name).Append('=').Append(Scalar(value));
-                    break;
-            }
-        }
-        sb.Append('\n');
-        foreach (var (childLabel, value) in children)
-        {
-            if (value is SyntaxNode single)
-            {
-                Write(sb, single, indent + 1, childLabel, includeSpans);
-                continue;
-            }
-            sb.Append(' ', (indent + 1) * 2).Append(childLabel).Append(":\n");
-            foreach (var item in (List<object>)value) Write(sb, (SyntaxNode)item, indent + 2, null, includeSpans);
-        }
-    }
-
-    private static string Scalar(object? value) => value switch
-    {
-        null => "null",
-        string s => Quote(s),
-        bool b => b ? "true" : "false",
-        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
-        _ => value.ToString() ?? "",
-    };
-
-    private static string Quote(string s)
-    {
-        var sb = new StringBuilder(s.Length + 2).Append('"');
-        foreach (var c in s)
-        {
-            switch (c)
-            {
-                case '"': sb.Append("\\\""); break;
-                case '\\': sb.Append("\\\\"); break;
-                case '\n': sb.Append("\\n"); break;
-                case '\r': sb.Append("\\r"); break;
-                case '\t': sb.Append("\\t"); break;
-                default:
-                    if (char.IsControl(c)) sb.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
-                    else sb.Append(c);
-                    break;
-            }
-        }
-        return sb.Append('"').ToString();
-    }
+    public static string Dump(SyntaxNode node, bool includeSpans = false) => Text.TreeDumper.Dump(node, includeSpans);
 }

@@ -184,8 +184,6 @@ public sealed class ParserRobustnessTests
             }
         }
 
-        public double MaxMs => _maxMs;
-
         public void Print()
         {
             var build = s_libraryIsDebugBuild ? "Debug build of ExfilQuery.dll" : "optimized build of ExfilQuery.dll";
@@ -207,8 +205,9 @@ public sealed class ParserRobustnessTests
 
     // ------------------------------------------------------------------ mutants
 
-    /// <summary>Mutant <paramref name="index"/> of the run seeded with <paramref name="seed"/>: one to four
-    /// operators applied to one corpus search. Returns the operator names for the failure message.</summary>
+    /// <summary>The next mutant drawn from <paramref name="random"/>: one to four operators from
+    /// <see cref="s_mutations"/> applied to one corpus search. Returns the operator names and the search's index
+    /// for the failure message.</summary>
     private static (string Text, string Operators, int SearchIndex) Mutant(Random random, string[] corpus)
     {
         var searchIndex = random.Next(corpus.Length);

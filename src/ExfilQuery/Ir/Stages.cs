@@ -1,0 +1,100 @@
+using System.Collections.Immutable;
+
+namespace ExfilQuery.Ir;
+
+/// <summary>A pipeline stage.</summary>
+public abstract record Stage : IrNode;
+
+/// <summary>Keep rows for which the predicate holds (search, where, the where of tstats).</summary>
+public sealed record FilterStage(Predicate Predicate) : Stage;
+
+/// <summary>Assign fields left to right (eval).</summary>
+public sealed record EvalStage(ImmutableArray<Assignment> Assignments) : Stage;
+
+/// <summary>One <c>field = expression</c>.</summary>
+public sealed record Assignment(string Field, Expr Value) : IrNode;
+
+/// <summary>How an aggregation's rows relate to the input.</summary>
+public enum AggregateMode
+{
+    /// <summary>stats/tstats/chart/timechart: one row per group; rows missing a group field are dropped.</summary>
+    Group,
+    /// <summary>eventstats: every input row kept, aggregate values added per group.</summary>
+    Window,
+    /// <summary>streamstats: running aggregates in event order.</summary>
+    Running,
+}
+
+/// <summary>stats, tstats, eventstats, streamstats, chart and timechart.</summary>
+/// <param name="Mode">Group, window (eventstats) or running (streamstats).</param>
+/// <param name="Aggregations">The aggregations with their output names.</param>
+/// <param name="GroupBy">Group keys, in order; rows where any is missing are dropped (Splunk stats).</param>
+/// <param name="TimeSpan">A time bin for <c>_time</c> in the group keys (<c>span=1h</c>), or null.</param>
+/// <param name="Command">The SPL command it came from.</param>
+public sealed record AggregateStage(AggregateMode Mode, ImmutableArray<Aggregation> Aggregations, ImmutableArray<string> GroupBy, string? TimeSpan, string Command) : Stage;
+
+/// <summary>An aggregation: function (lower case, e.g. <c>count</c>, <c>dc</c>, <c>values</c>, <c>perc95</c>), its
+/// argument (a field, an eval expression or none) and the output field name.</summary>
+public sealed record Aggregation(string Function, Expr? Argument, string OutputName) : IrNode;
+
+/// <summary>Rename fields; names may hold <c>*</c> wildcards (<c>Processes.* AS *</c>).</summary>
+public sealed record RenameStage(ImmutableArray<(string From, string To)> Pairs) : Stage;
+
+/// <summary>table (ordered projection) or fields (keep / remove).</summary>
+public sealed record ProjectStage(ImmutableArray<string> Fields, ProjectMode Mode) : Stage;
+
+/// <summary>How a projection treats its fields.</summary>
+public enum ProjectMode
+{
+    /// <summary>table: exactly these fields, in this order.</summary>
+    Table,
+    /// <summary>fields: keep these fields.</summary>
+    Keep,
+    /// <summary>fields -: remove these fields.</summary>
+    Remove,
+}
+
+/// <summary>Keep the first <see cref="Count"/> rows per combination of fields (dedup).</summary>
+public sealed record DedupStage(ImmutableArray<string> Fields, int Count, bool KeepEmpty, bool Consecutive, ImmutableArray<SortKeySpec> SortBy) : Stage;
+
+/// <summary>Sort rows; <see cref="Limit"/> of 0 or null means all rows (SPL sort defaults to 10,000).</summary>
+public sealed record SortStage(ImmutableArray<SortKeySpec> Keys, int? Limit) : Stage;
+
+/// <summary>A sort key.</summary>
+public sealed record SortKeySpec(string Field, bool Descending, string? Conversion) : IrNode;
+
+/// <summary>head (first rows) or tail (last rows, in reverse order).</summary>
+public sealed record LimitStage(int Count, bool FromEnd) : Stage;
+
+/// <summary>bin/bucket a field into spans.</summary>
+public sealed record BinStage(string Field, string? BinSpan, int? Bins, string OutputField) : Stage;
+
+/// <summary>fillnull: give missing fields a value (all fields when the list is empty).</summary>
+public sealed record FillNullStage(string Value, ImmutableArray<string> Fields) : Stage;
+
+/// <summary>rex: extract named groups of a regular expression from a field; or, in sed mode, replace.</summary>
+public sealed record ExtractStage(string Field, string Regex, int MaxMatch, bool SedMode) : Stage;
+
+/// <summary>regex command: keep (or drop, when negated) rows whose field matches.</summary>
+public sealed record RegexFilterStage(string Field, string Regex, bool Negated) : Stage;
+
+/// <summary>lookup: enrich rows from a lookup table.</summary>
+public sealed record LookupStage(string Table, ImmutableArray<(string LookupField, string EventField)> Inputs, ImmutableArray<(string LookupField, string EventField)> Outputs, bool OutputNew) : Stage;
+
+/// <summary>join with a subsearch.</summary>
+public sealed record JoinStage(string Type, ImmutableArray<string> Fields, Detection Subsearch, int Max) : Stage;
+
+/// <summary>append a subsearch's rows, or appendpipe a sub-pipeline over the current rows.</summary>
+public sealed record AppendStage(Detection Subsearch, bool OverCurrentRows) : Stage;
+
+/// <summary>mvexpand: one row per value of a multivalue field.</summary>
+public sealed record ExpandStage(string Field, int? Limit) : Stage;
+
+/// <summary>makemv: split a field into a multivalue field.</summary>
+public sealed record MakeMultivalueStage(string Field, string? Delimiter, string? Tokenizer) : Stage;
+
+/// <summary>convert: format or parse time and numbers (ctime, mktime, dur2sec, num, ...).</summary>
+public sealed record ConvertStage(ImmutableArray<(string Function, string Field, string Output)> Conversions, string? TimeFormat) : Stage;
+
+/// <summary>A command the IR does not model yet; backends report it with its span.</summary>
+public sealed record UnsupportedStage(string Command, string Reason) : Stage;
