@@ -61,6 +61,16 @@ public static class DiagnosticFacts
     /// <summary>SPL0301</summary>
     public static readonly DiagnosticDescriptor InvalidArgumentValueDescriptor = new("SPL0301", DiagnosticSeverity.Error, "Invalid argument value");
 
+    // ---- KQL0xxx: the KQL backend ----
+    /// <summary>KQL0001</summary>
+    public static readonly DiagnosticDescriptor KqlUnsupportedDescriptor = new("KQL0001", DiagnosticSeverity.Error, "Cannot be expressed in KQL");
+    /// <summary>KQL0002</summary>
+    public static readonly DiagnosticDescriptor KqlApproximationDescriptor = new("KQL0002", DiagnosticSeverity.Warning, "KQL approximates the SPL meaning");
+    /// <summary>KQL0003</summary>
+    public static readonly DiagnosticDescriptor KqlUnmappedFieldDescriptor = new("KQL0003", DiagnosticSeverity.Warning, "Field has no mapping in the profile");
+    /// <summary>KQL0004</summary>
+    public static readonly DiagnosticDescriptor KqlLintDescriptor = new("KQL0004", DiagnosticSeverity.Warning, "The SPL probably does not mean what it looks like");
+
     // ---- SPL9xxx: ExfilQuery itself ----
     /// <summary>SPL9999</summary>
     public static readonly DiagnosticDescriptor InternalErrorDescriptor = new("SPL9999", DiagnosticSeverity.Error, "Internal error");
@@ -119,6 +129,15 @@ public static class DiagnosticFacts
     public static Diagnostic CannotLower(TextSpan span, string detail) => Make(CannotLowerDescriptor, span, detail);
     /// <summary>An option or argument value that does not fit (a count that is not a number, ...).</summary>
     public static Diagnostic InvalidArgumentValue(TextSpan span, string command, string detail) => Make(InvalidArgumentValueDescriptor, span, $"'{command}': {detail}");
+    /// <summary>A construct the KQL backend cannot express; the translation fails.</summary>
+    public static Diagnostic KqlUnsupported(TextSpan span, string detail) => Make(KqlUnsupportedDescriptor, span, detail);
+    /// <summary>The KQL emitted differs from the SPL meaning in the way the message says; the translation is partial.</summary>
+    public static Diagnostic KqlApproximation(TextSpan span, string detail) => Make(KqlApproximationDescriptor, span, detail);
+    /// <summary>A field the mapping profile does not map; kept as written (an error under --strict).</summary>
+    public static Diagnostic KqlUnmappedField(TextSpan span, string field, string profile, bool strict) =>
+        new(KqlUnmappedFieldDescriptor.Code, strict ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning, $"Field '{field}' has no mapping in profile '{profile}'; it is kept as written.", span);
+    /// <summary>A construct whose SPL meaning is exact but probably not what the author intended (emitted as written).</summary>
+    public static Diagnostic KqlLint(TextSpan span, string detail) => Make(KqlLintDescriptor, span, detail);
     /// <summary>A bug in ExfilQuery: reported instead of throwing.</summary>
     public static Diagnostic InternalError(TextSpan span, string detail) => Make(InternalErrorDescriptor, span, $"Internal error in ExfilQuery (please report it): {detail}");
 }

@@ -10,8 +10,9 @@ namespace ExfilQuery.Tests.Robustness;
 
 /// <summary>Hostile input never breaks <see cref="Spl.Parse"/>: mutated corpus searches, very deep nesting, very
 /// long operator chains and megabyte-sized searches all return a result — no exception, no stack overflow, no
-/// SPL9999 internal error — within one second each. Mutants that parse cleanly also survive a print/re-parse
-/// round trip. Everything is deterministic: fixed seeds and a fixed table of mutation operators.</summary>
+/// SPL9999 internal error — within one second each (three when ExfilQuery.dll is an unoptimized Debug build; see
+/// <see cref="Budget"/>). Mutants that parse cleanly also survive a print/re-parse round trip. Everything is
+/// deterministic: fixed seeds and a fixed table of mutation operators.</summary>
 [TestFixture]
 [NonParallelizable] // the one-second budget is a wall-clock measurement
 public sealed class ParserRobustnessTests
@@ -139,30 +140,32 @@ public sealed class ParserRobustnessTests
 
         public int Count { get; private set; }
 
-        public ParseResult? Parse(string input, ParseOptions options, string label)
+        /// <summary>Parses <paramref name="input"/> and checks the result. With <paramref name="big"/> set, the
+        /// garbage of earlier inputs is collected first, and a parse slower than the budget is timed once more and
+        /// the faster time kept: a hang or a real slowdown is slow both times, a pause caused by another process
+        /// on the machine or by a full garbage collection rarely is.</summary>
+        public ParseResult? Parse(string input, ParseOptions options, string label, bool big = false)
         {
-            var stopwatch = Stopwatch.StartNew();
-            ParseResult result;
-            try
+            if (big) CollectGarbage();
+            var (result, elapsed, error) = TimedParse(input, options);
+            if (error is null && big && elapsed > Budget)
             {
-                result = Spl.Parse(input, options);
+                CollectGarbage();
+                var (again, secondElapsed, secondError) = TimedParse(input, options);
+                TestContext.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  {label}: {elapsed.TotalMilliseconds:F0} ms, over budget; timed again: {secondElapsed.TotalMilliseconds:F0} ms"));
+                if (secondError is null && secondElapsed < elapsed) (result, elapsed) = (again, secondElapsed);
             }
-#pragma warning disable CA1031 // the point is to report whatever escapes
-            catch (Exception e)
-#pragma warning restore CA1031
+            Record(elapsed, label);
+            if (error is not null)
             {
-                Failures.Add($"{label}: threw {e.GetType().Name}: {e.Message}\n    input: {RobustnessCorpus.Literal(input)}");
+                Failures.Add($"{label}: threw {error.GetType().Name}: {error.Message}\n    input: {RobustnessCorpus.Literal(input)}");
                 return null;
             }
-            finally
-            {
-                stopwatch.Stop();
-                Record(stopwatch.Elapsed, label);
-            }
 
-            if (stopwatch.Elapsed > Budget)
-                Failures.Add($"{label}: took {stopwatch.Elapsed.TotalMilliseconds:F0} ms (budget {Budget.TotalMilliseconds:F0} ms)\n    input: {RobustnessCorpus.Literal(input)}");
-            foreach (var d in result.Diagnostics)
+            if (elapsed > Budget)
+                Failures.Add($"{label}: took {elapsed.TotalMilliseconds:F0} ms (budget {Budget.TotalMilliseconds:F0} ms)\n    input: {RobustnessCorpus.Literal(input)}");
+            foreach (var d in result!.Diagnostics)
             {
                 if (d.Code == "SPL9999")
                     Failures.Add($"{label}: internal error {d}\n    input: {RobustnessCorpus.Literal(input)}");
@@ -170,6 +173,29 @@ public sealed class ParserRobustnessTests
                     Failures.Add($"{label}: diagnostic span outside the input (length {input.Length}): {d}\n    input: {RobustnessCorpus.Literal(input)}");
             }
             return result;
+        }
+
+        private static (ParseResult? Result, TimeSpan Elapsed, Exception? Error) TimedParse(string input, ParseOptions options)
+        {
+            var stopwatch = Stopwatch.StartNew();
+            try
+            {
+                var result = Spl.Parse(input, options);
+                return (result, stopwatch.Elapsed, null);
+            }
+#pragma warning disable CA1031 // the point is to report whatever escapes
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                return (null, stopwatch.Elapsed, e);
+            }
+        }
+
+        private static void CollectGarbage()
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            GC.Collect();
         }
 
         private void Record(TimeSpan elapsed, string label)
@@ -353,7 +379,7 @@ public sealed class ParserRobustnessTests
             // A small instance first, so the timed parse measures the parser rather than the JIT.
             probe.Parse(make(Math.Max(2, size / 100)), ParseOptions.Default, $"{name} x{Math.Max(2, size / 100)} (warm-up)");
             var input = make(size);
-            var result = probe.Parse(input, ParseOptions.Default, $"{name} x{size}");
+            var result = probe.Parse(input, ParseOptions.Default, $"{name} x{size}", big: true);
             if (result is not null)
                 TestContext.Out.WriteLine($"  {name} x{size} ({input.Length} chars): {Outcome(result)}");
         }
@@ -402,7 +428,7 @@ public sealed class ParserRobustnessTests
         probe.Parse("a [search a", ParseOptions.Default, "warm-up");
         var depth = ParseOptions.Default.MaxNestingDepth;
         var input = "a " + Repeat("[search a ", depth);
-        var result = probe.Parse(input, ParseOptions.Default, $"a [search a ... x{depth}");
+        var result = probe.Parse(input, ParseOptions.Default, $"a [search a ... x{depth}", big: true);
         if (result is not null) TestContext.Out.WriteLine($"  a [search a ... x{depth} ({input.Length} chars): {Outcome(result)}");
         probe.AssertNoFailures();
     }
@@ -469,7 +495,7 @@ public sealed class ParserRobustnessTests
         foreach (var (name, make) in inputs)
         {
             var input = make();
-            var result = probe.Parse(input, options, name);
+            var result = probe.Parse(input, options, name, big: true);
             if (result is not null)
                 TestContext.Out.WriteLine($"  {name} ({input.Length} chars): {Outcome(result)}");
         }

@@ -1,0 +1,128 @@
+using System.Globalization;
+using ExfilQuery.Diagnostics;
+using ExfilQuery.Ir;
+
+namespace ExfilQuery.Kql;
+
+// stats / tstats / eventstats. Splunk's stats drops rows that lack any group-by field; KQL's summarize keeps them
+// under an empty key, so the translation filters them out first.
+internal sealed partial class KqlWriter
+{
+    private int _letCounter;
+
+    private string? WriteAggregate(AggregateStage a)
+    {
+        _defaultOrder = false;
+        if (a.Mode == AggregateMode.Running)
+        {
+            Diagnostics.Add(DiagnosticFacts.KqlUnsupported(a.Span, "streamstats (running aggregates in event order) is not translated yet."));
+            return null;
+        }
+        var inputTypes = new Dictionary<string, KType>(_types, StringComparer.Ordinal);
+        var aggregations = new List<(string Name, string Text, KType Type)>();
+        foreach (var agg in a.Aggregations)
+        {
+            var rendered = Aggregation(agg);
+            if (rendered is { } r) aggregations.Add((agg.OutputName, r.Text, r.Type));
+        }
+        var keys = a.GroupBy.Select(g => g == "_time" && a.TimeSpan is not null ? $"{Column("_time")} = bin({Column("_time")}, {Span(a.TimeSpan, a)})" : Column(g)).ToList();
+        var summarize = "summarize " + string.Join(", ", aggregations.Select(x => $"{Column(x.Name)} = {x.Text}")) + (keys.Count > 0 ? " by " + string.Join(", ", keys) : "");
+        var guard = a.GroupBy.IsEmpty ? null : "where " + string.Join(" and ", a.GroupBy.Select(g => TypeOf(g) == KType.String ? $"isnotempty({Column(g)})" : $"isnotnull({Column(g)})"));
+
+        if (a.Mode == AggregateMode.Group)
+        {
+            _types = a.GroupBy.ToDictionary(g => g, g => inputTypes.TryGetValue(g, out var t) ? t : KType.String, StringComparer.Ordinal);
+            foreach (var x in aggregations) _types[x.Name] = x.Type;
+            return guard is null ? summarize : guard + "\n| " + summarize;
+        }
+
+        // eventstats: every row kept, the group's aggregates added. KQL: join the rows with their own summary.
+        foreach (var x in aggregations) _types[x.Name] = x.Type;
+        var name = "_rows" + (++_letCounter).ToString(CultureInfo.InvariantCulture);
+        _pendingLet = name;
+        if (a.GroupBy.IsEmpty)
+            return $"extend _k = 1\n| join kind=leftouter ({name} | {summarize} | extend _k = 1) on _k\n| project-away _k, _k1";
+        var on = string.Join(", ", a.GroupBy.Select(Column));
+        var away = string.Join(", ", a.GroupBy.Select(g => Column(g + "1")));
+        var inner = guard is null ? summarize : guard + " | " + summarize;
+        return $"join kind=leftouter ({name} | {inner}) on {on}\n| project-away {away}";
+    }
+
+    /// <summary>Set by a stage that needs the rows so far as a named value (eventstats joins them with themselves).</summary>
+    private string? _pendingLet;
+
+    private string Span(string span, IrNode origin)
+    {
+        var time = KqlSpan(span);
+        if (time is null)
+        {
+            Diagnostics.Add(DiagnosticFacts.KqlUnsupported(origin.Span, $"The span '{span}' has no fixed length in KQL (months and years vary)."));
+            return "1d";
+        }
+        return time;
+    }
+
+    internal static string? KqlSpan(string span)
+    {
+        var i = 0;
+        while (i < span.Length && char.IsAsciiDigit(span[i])) i++;
+        var count = i == 0 ? 1 : long.Parse(span[..i], CultureInfo.InvariantCulture);
+        return span[i..].ToLowerInvariant() switch
+        {
+            "s" or "sec" or "secs" or "second" or "seconds" => $"{count}s",
+            "m" or "min" or "mins" or "minute" or "minutes" => $"{count}m",
+            "h" or "hr" or "hrs" or "hour" or "hours" => $"{count}h",
+            "d" or "day" or "days" => $"{count}d",
+            "w" or "week" or "weeks" => $"{count * 7}d",
+            _ => null,
+        };
+    }
+
+    private (string Text, KType Type)? Aggregation(Ir.Aggregation agg)
+    {
+        var arg = agg.Argument is null ? (Typed?)null : Expr(agg.Argument);
+        var field = arg?.Text;
+        var present = arg is null ? null : arg.Value.Type == KType.String ? $"isnotempty({field})" : $"isnotnull({field})";
+        switch (agg.Function)
+        {
+            case "count" when arg is null:
+                return ("count()", KType.Long);
+            case "count" when agg.Argument is FieldRef:
+                return ($"countif({present})", KType.Long);
+            case "count":
+                // count(eval(cond)): Splunk counts the rows where the expression has a value; a false
+                // comparison is still a value, so only a true/false test would differ. Count where it is true.
+                Diagnostics.Add(DiagnosticFacts.KqlApproximation(agg.Span, "count(eval(...)) counts rows where the expression is non-null in Splunk; KQL counts rows where it is true."));
+                return ($"countif({field})", KType.Long);
+            case "dc" or "distinct_count":
+                return ($"count_distinctif({field}, {present})", KType.Long);
+            case "sum":
+                return ($"sum({Numeric(arg!.Value).Text})", KType.Real);
+            case "avg" or "mean":
+                return ($"avg({Numeric(arg!.Value).Text})", KType.Real);
+            case "stdev":
+                return ($"stdev({Numeric(arg!.Value).Text})", KType.Real);
+            case "stdevp":
+                return ($"stdevp({Numeric(arg!.Value).Text})", KType.Real);
+            case "var":
+                return ($"variance({Numeric(arg!.Value).Text})", KType.Real);
+            case "varp":
+                return ($"variancep({Numeric(arg!.Value).Text})", KType.Real);
+            case "min" or "max" when arg is { Type: KType.DateTime or KType.Long or KType.Real }:
+                return ($"{agg.Function}({field})", arg.Value.Type);
+            case "min" or "max":
+                // Splunk compares numerically when the values are numbers and lexicographically otherwise.
+                Diagnostics.Add(DiagnosticFacts.KqlApproximation(agg.Span, $"{agg.Function}() of a text field compares numbers numerically in Splunk; KQL compares the values as numbers only."));
+                return ($"{agg.Function}({Numeric(arg!.Value).Text})", KType.Real);
+            case "values":
+                // Splunk's values() is the distinct values in lexicographic order.
+                return ($"array_sort_asc(make_set_if({Str(arg!.Value).Text}, {present}))", KType.Dynamic);
+            case "list":
+                // list() keeps up to 100 values in order.
+                return ($"make_list_if({Str(arg!.Value).Text}, {present}, 100)", KType.Dynamic);
+            default:
+                Diagnostics.Add(DiagnosticFacts.KqlUnsupported(agg.Span, $"The aggregation {agg.Function}() is not translated to KQL yet."));
+                return null;
+        }
+    }
+}

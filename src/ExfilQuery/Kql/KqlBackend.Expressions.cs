@@ -1,0 +1,277 @@
+using System.Collections.Immutable;
+using System.Runtime.CompilerServices;
+using System.Text;
+using ExfilQuery.Diagnostics;
+using ExfilQuery.Ir;
+
+namespace ExfilQuery.Kql;
+
+// where/eval expressions: comparisons are case-sensitive, `*` is literal, `like` uses % and _, numbers compare as
+// numbers. Fields whose type is unknown are strings: compared with a number they are converted with todouble().
+internal sealed partial class KqlWriter
+{
+    private readonly record struct Typed(string Text, KType Type);
+
+    private static bool IsNumeric(KType t) => t is KType.Long or KType.Real;
+
+    private Typed Expr(Expr expr)
+    {
+        RuntimeHelpers.EnsureSufficientExecutionStack();
+        switch (expr)
+        {
+            case Literal { Kind: LiteralKind.String } s:
+                return new(KqlSyntax.Quote(s.Text), KType.String);
+            case Literal { Kind: LiteralKind.Number } n:
+                return new(KqlSyntax.Number(n.Text), n.Text.Contains('.') || n.Text.Contains('e') || n.Text.Contains('E') ? KType.Real : KType.Long);
+            case Literal { Kind: LiteralKind.Boolean } b:
+                return new(b.Text, KType.Bool);
+            case Literal:
+                return new("dynamic(null)", KType.Dynamic);
+            case FieldRef f:
+                return new(Column(f.Name), TypeOf(f.Name));
+            case BinaryExpr b:
+                return Binary(b);
+            case UnaryExpr { Operator: UnaryOp.Not } u:
+                return new("not(" + Expr(u.Operand).Text + ")", KType.Bool);
+            case UnaryExpr u:
+            {
+                var operand = Numeric(Expr(u.Operand));
+                return new("-(" + operand.Text + ")", operand.Type);
+            }
+            case LikeExpr l:
+                return Like(l.Value, l.Pattern, l.Negated, l);
+            case InExpr i:
+                return In(i);
+            case CallExpr c:
+                return Call(c);
+            default:
+                return Unsupported(expr, $"{expr.GetType().Name} is not translated to KQL yet.");
+        }
+    }
+
+    private Typed Unsupported(IrNode node, string detail)
+    {
+        Diagnostics.Add(DiagnosticFacts.KqlUnsupported(node.Span, detail));
+        return new("dynamic(null)", KType.Dynamic);
+    }
+
+    /// <summary>A value used as a number: strings are converted (SPL converts numeric strings implicitly).</summary>
+    private static Typed Numeric(Typed t) => IsNumeric(t.Type) ? t : new("todouble(" + t.Text + ")", KType.Real);
+
+    private static Typed Str(Typed t) => t.Type == KType.String ? t : new("tostring(" + t.Text + ")", KType.String);
+
+    private Typed Binary(BinaryExpr b)
+    {
+        var left = Expr(b.Left);
+        var right = Expr(b.Right);
+        switch (b.Operator)
+        {
+            case BinaryOp.And:
+                return new($"({left.Text}) and ({right.Text})", KType.Bool);
+            case BinaryOp.Or:
+                return new($"({left.Text}) or ({right.Text})", KType.Bool);
+            case BinaryOp.Xor:
+                return new($"(({left.Text}) != ({right.Text}))", KType.Bool);
+            case BinaryOp.Concat:
+                return new($"strcat({Str(left).Text}, {Str(right).Text})", KType.String);
+            case BinaryOp.Add when left.Type == KType.String && right.Type == KType.String && (b.Left is Literal || b.Right is Literal):
+                // "a" + x: string concatenation in SPL when either side is a string literal.
+                return new($"strcat({left.Text}, {right.Text})", KType.String);
+            case BinaryOp.Add or BinaryOp.Subtract or BinaryOp.Multiply or BinaryOp.Divide or BinaryOp.Modulo:
+            {
+                var l = Numeric(left);
+                var r = Numeric(right);
+                var op = b.Operator switch
+                {
+                    BinaryOp.Add => "+",
+                    BinaryOp.Subtract => "-",
+                    BinaryOp.Multiply => "*",
+                    BinaryOp.Divide => "/",
+                    _ => "%",
+                };
+                // SPL divides as doubles: 7/2 is 3.5.
+                if (b.Operator == BinaryOp.Divide && l.Type == KType.Long && r.Type == KType.Long) l = new("todouble(" + l.Text + ")", KType.Real);
+                var type = l.Type == KType.Long && r.Type == KType.Long ? KType.Long : KType.Real;
+                return new($"({l.Text} {op} {r.Text})", type);
+            }
+            default:
+                return Compare(b, left, right);
+        }
+    }
+
+    private Typed Compare(BinaryExpr b, Typed left, Typed right)
+    {
+        var op = b.Operator switch
+        {
+            BinaryOp.Less => "<",
+            BinaryOp.LessOrEqual => "<=",
+            BinaryOp.Greater => ">",
+            BinaryOp.GreaterOrEqual => ">=",
+            BinaryOp.Equal => "==",
+            _ => "!=",
+        };
+        if (IsNumeric(left.Type) || IsNumeric(right.Type))
+            return new($"{Numeric(left).Text} {op} {Numeric(right).Text}", KType.Bool);
+        if (left.Type == KType.DateTime && right.Type == KType.DateTime)
+            return new($"{left.Text} {op} {right.Text}", KType.Bool);
+        var l = Str(left);
+        var r = Str(right);
+        // Strings: == and != are case-sensitive, as in SPL's where/eval; order compares lexicographically.
+        return op is "==" or "!="
+            ? new($"{l.Text} {op} {r.Text}", KType.Bool)
+            : new($"strcmp({l.Text}, {r.Text}) {op} 0", KType.Bool);
+    }
+
+    private Typed Like(Expr value, Expr pattern, bool negated, IrNode origin)
+    {
+        if (pattern is not Literal { Kind: LiteralKind.String } p)
+            return Unsupported(origin, "like() with a pattern that is not a string literal is not translated.");
+        var regex = LikeRegex(p.Text);
+        var text = $"{Str(Expr(value)).Text} matches regex {KqlSyntax.Quote(regex)}";
+        return new(negated ? "not(" + text + ")" : text, KType.Bool);
+    }
+
+    /// <summary>SPL like: <c>%</c> any run of characters, <c>_</c> one character, case-sensitive, whole value.</summary>
+    internal static string LikeRegex(string pattern)
+    {
+        var sb = new StringBuilder("(?s)^");
+        foreach (var c in pattern)
+        {
+            sb.Append(c switch
+            {
+                '%' => ".*",
+                '_' => ".",
+                _ => KqlSyntax.RegexEscape(c.ToString()),
+            });
+        }
+        return sb.Append('$').ToString();
+    }
+
+    private Typed In(InExpr i)
+    {
+        var value = Expr(i.Value);
+        var items = i.Items.Select(Expr).ToList();
+        foreach (var (item, node) in items.Zip(i.Items))
+        {
+            if (node is Literal { Kind: LiteralKind.String } s && s.Text.Contains('*'))
+                Diagnostics.Add(DiagnosticFacts.KqlLint(node.Span, $"In where/eval, IN compares exactly: '*' in \"{s.Text}\" is a literal star, not a wildcard (use like() or the search command for wildcards). Translated as written."));
+        }
+        string list;
+        if (items.All(t => IsNumeric(t.Type)))
+        {
+            list = string.Join(", ", items.Select(t => t.Text));
+            value = Numeric(value);
+        }
+        else
+        {
+            list = string.Join(", ", items.Select(t => Str(t).Text));
+            value = Str(value);
+        }
+        return new($"{value.Text} {(i.Negated ? "!in" : "in")} ({list})", KType.Bool);
+    }
+
+    private Typed Call(CallExpr c)
+    {
+        var args = c.Arguments;
+        Typed Arg(int i) => Expr(args[i]);
+        bool Arity(params int[] allowed)
+        {
+            if (allowed.Contains(args.Length)) return true;
+            Diagnostics.Add(DiagnosticFacts.KqlUnsupported(c.Span, $"{c.Function}() with {args.Length} argument(s) is not translated."));
+            return false;
+        }
+        switch (c.Function)
+        {
+            case "if":
+                if (!Arity(3)) break;
+                {
+                    var then = Arg(1);
+                    var otherwise = Arg(2);
+                    (then, otherwise) = Unify(then, otherwise);
+                    return new($"iff({Arg(0).Text}, {then.Text}, {otherwise.Text})", then.Type);
+                }
+            case "case":
+            {
+                if (args.Length == 0 || args.Length % 2 != 0) { Arity(-1); break; }
+                var values = Enumerable.Range(0, args.Length / 2).Select(k => Arg(2 * k + 1)).ToList();
+                var type = values.All(v => IsNumeric(v.Type)) ? (values.All(v => v.Type == KType.Long) ? KType.Long : KType.Real) : KType.String;
+                var parts = new List<string>();
+                for (var k = 0; k < args.Length / 2; k++)
+                {
+                    parts.Add(Arg(2 * k).Text);
+                    parts.Add(type == KType.String ? Str(values[k]).Text : values[k].Text);
+                }
+                // SPL case() returns null when no condition holds.
+                parts.Add(type switch { KType.Long => "long(null)", KType.Real => "real(null)", _ => "\"\"" });
+                if (type == KType.String)
+                    Diagnostics.Add(DiagnosticFacts.KqlApproximation(c.Span, "case() with no matching condition is null in SPL; KQL's string result is empty instead."));
+                return new($"case({string.Join(", ", parts)})", type);
+            }
+            case "lower" when Arity(1): return new($"tolower({Str(Arg(0)).Text})", KType.String);
+            case "upper" when Arity(1): return new($"toupper({Str(Arg(0)).Text})", KType.String);
+            case "len" when Arity(1): return new($"strlen({Str(Arg(0)).Text})", KType.Long);
+            case "tostring" when Arity(1): return Str(Arg(0));
+            case "tonumber" when Arity(1): return new($"todouble({Arg(0).Text})", KType.Real);
+            case "abs" when Arity(1): return new($"abs({Numeric(Arg(0)).Text})", Numeric(Arg(0)).Type);
+            case "round" when Arity(1, 2):
+                return new(args.Length == 1 ? $"round({Numeric(Arg(0)).Text})" : $"round({Numeric(Arg(0)).Text}, {Arg(1).Text})", KType.Real);
+            case "floor" when Arity(1): return new($"floor({Numeric(Arg(0)).Text}, 1)", KType.Real);
+            case "ceil" or "ceiling" when Arity(1): return new($"ceiling({Numeric(Arg(0)).Text})", KType.Real);
+            case "substr" when Arity(2, 3):
+            {
+                if (args[1] is not Literal { Kind: LiteralKind.Number } start || start.NumberValue < 1)
+                    return Unsupported(c, "substr() with a start that is not a positive number literal is not translated (SPL counts from 1, negative starts from the end).");
+                var from = (long)start.NumberValue - 1;
+                return new(args.Length == 2
+                    ? $"substring({Str(Arg(0)).Text}, {from})"
+                    : $"substring({Str(Arg(0)).Text}, {from}, {Arg(2).Text})", KType.String);
+            }
+            case "split" when Arity(2): return new($"split({Str(Arg(0)).Text}, {Str(Arg(1)).Text})", KType.Dynamic);
+            case "mvindex" when Arity(2):
+                if (args[1] is not Literal { Kind: LiteralKind.Number }) return Unsupported(c, "mvindex() with a computed index is not translated.");
+                return new($"tostring({Arg(0).Text}[{Arg(1).Text}])", KType.String);
+            case "mvcount" when Arity(1): return new($"array_length({Arg(0).Text})", KType.Long);
+            case "mvjoin" when Arity(2): return new($"strcat_array({Arg(0).Text}, {Str(Arg(1)).Text})", KType.String);
+            case "isnull" when Arity(1):
+            {
+                var a = Arg(0);
+                return new(a.Type == KType.String ? $"isempty({a.Text})" : $"isnull({a.Text})", KType.Bool);
+            }
+            case "isnotnull" when Arity(1):
+            {
+                var a = Arg(0);
+                return new(a.Type == KType.String ? $"isnotempty({a.Text})" : $"isnotnull({a.Text})", KType.Bool);
+            }
+            case "coalesce" when args.Length > 0:
+            {
+                var values = args.Select(Expr).ToList();
+                if (values.Select(v => v.Type).Distinct().Count() > 1) values = values.Select(Str).ToList();
+                return new($"coalesce({string.Join(", ", values.Select(v => v.Text))})", values[0].Type);
+            }
+            case "match" when Arity(2):
+                if (args[1] is not Literal { Kind: LiteralKind.String } re) return Unsupported(c, "match() with a computed regular expression is not translated.");
+                // SPL match() finds the regex anywhere in the value, as KQL's matches regex does.
+                return new($"{Str(Arg(0)).Text} matches regex {KqlSyntax.Quote(re.Text)}", KType.Bool);
+            case "like" when Arity(2):
+                return Like(args[0], args[1], false, c);
+            case "cidrmatch" when Arity(2):
+                return new($"ipv4_is_in_range({Str(Arg(1)).Text}, {Str(Arg(0)).Text})", KType.Bool);
+            case "replace" when Arity(3):
+                return new($"replace_regex({Str(Arg(0)).Text}, {Str(Arg(1)).Text}, {Str(Arg(2)).Text})", KType.String);
+            case "urldecode" when Arity(1): return new($"url_decode({Str(Arg(0)).Text})", KType.String);
+            case "true" when Arity(0): return new("true", KType.Bool);
+            case "false" when Arity(0): return new("false", KType.Bool);
+            case "null" when Arity(0): return new("dynamic(null)", KType.Dynamic);
+        }
+        return Unsupported(c, $"The eval function {c.Function}() is not translated to KQL yet.");
+    }
+
+    private static Typed ToReal(Typed t) => t.Type == KType.Real ? t : new("todouble(" + t.Text + ")", KType.Real);
+
+    private static (Typed, Typed) Unify(Typed a, Typed b)
+    {
+        if (a.Type == b.Type) return (a, b);
+        if (IsNumeric(a.Type) && IsNumeric(b.Type)) return (ToReal(a), ToReal(b));
+        return (Str(a), Str(b));
+    }
+}

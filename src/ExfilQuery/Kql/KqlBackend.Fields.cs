@@ -1,0 +1,184 @@
+using System.Text;
+using ExfilQuery.Diagnostics;
+using ExfilQuery.Ir;
+
+namespace ExfilQuery.Kql;
+
+// bin, fillnull and rex.
+internal sealed partial class KqlWriter
+{
+    private string? WriteBin(BinStage b)
+    {
+        if (b.Bins is not null || b.BinSpan is null)
+        {
+            Diagnostics.Add(DiagnosticFacts.KqlUnsupported(b.Span, "bin without span= (bins= or automatic bins) depends on the data's range; KQL needs a fixed span."));
+            return null;
+        }
+        var type = TypeOf(b.Field);
+        string text;
+        if (type == KType.DateTime)
+        {
+            var span = KqlSpan(b.BinSpan);
+            if (span is null)
+            {
+                Diagnostics.Add(DiagnosticFacts.KqlUnsupported(b.Span, $"The span '{b.BinSpan}' has no fixed length in KQL (months and years vary)."));
+                return null;
+            }
+            text = $"bin({Column(b.Field)}, {span})";
+            _types[b.OutputField] = KType.DateTime;
+        }
+        else if (double.TryParse(b.BinSpan, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _))
+        {
+            text = $"bin({Numeric(new Typed(Column(b.Field), type)).Text}, {KqlSyntax.Number(b.BinSpan)})";
+            _types[b.OutputField] = KType.Real;
+        }
+        else
+        {
+            Diagnostics.Add(DiagnosticFacts.KqlUnsupported(b.Span, $"bin span={b.BinSpan} on a field that is not a time is not translated."));
+            return null;
+        }
+        return $"extend {Column(b.OutputField)} = {text}";
+    }
+
+    private string? WriteFillNull(FillNullStage f)
+    {
+        if (f.Fields.IsEmpty)
+        {
+            Diagnostics.Add(DiagnosticFacts.KqlUnsupported(f.Span, "fillnull without a field list fills every field; name the fields to translate it."));
+            return null;
+        }
+        var parts = new List<string>();
+        foreach (var field in f.Fields)
+        {
+            var type = TypeOf(field);
+            var isNumber = double.TryParse(f.Value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _);
+            if (IsNumeric(type) && isNumber) parts.Add($"{Column(field)} = coalesce({Column(field)}, {KqlSyntax.Number(f.Value)})");
+            else if (type == KType.String) parts.Add($"{Column(field)} = iff(isempty({Column(field)}), {KqlSyntax.Quote(f.Value)}, {Column(field)})");
+            else
+            {
+                Diagnostics.Add(DiagnosticFacts.KqlUnsupported(f.Span, $"fillnull value={f.Value} on '{field}' would change the column's type in KQL."));
+                continue;
+            }
+        }
+        return parts.Count == 0 ? null : "extend " + string.Join(", ", parts);
+    }
+
+    private string? WriteExtract(ExtractStage e)
+    {
+        if (e.SedMode) return WriteSed(e);
+        if (e.MaxMatch != 1)
+        {
+            Diagnostics.Add(DiagnosticFacts.KqlUnsupported(e.Span, "rex max_match other than 1 (multivalue extraction) is not translated yet."));
+            return null;
+        }
+        var groups = RegexGroups.Named(e.Regex, out var re2);
+        if (groups is null)
+        {
+            Diagnostics.Add(DiagnosticFacts.KqlUnsupported(e.Span, "This regular expression uses syntax outside what the KQL backend can translate to RE2 exactly (lookaround, backreferences or atomic groups)."));
+            return null;
+        }
+        if (groups.Count == 0) return null;
+        var source = Str(new Typed(Column(e.Field), TypeOf(e.Field))).Text;
+        var regex = KqlSyntax.Quote(re2);
+        var parts = new List<string>();
+        foreach (var (name, index) in groups)
+        {
+            var extract = $"extract({regex}, {index}, {source})";
+            // rex leaves a field untouched when the regex does not match.
+            parts.Add(_types.ContainsKey(name)
+                ? $"{Column(name)} = iff({source} matches regex {regex}, {extract}, {Str(new Typed(Column(name), TypeOf(name))).Text})"
+                : $"{Column(name)} = {extract}");
+        }
+        foreach (var (name, _) in groups) _types[name] = KType.String;
+        return "extend " + string.Join(", ", parts);
+    }
+
+    private string? WriteSed(ExtractStage e)
+    {
+        // s/regex/replacement/flags with any delimiter; only the global form maps to replace_regex exactly.
+        var text = e.Regex;
+        if (text.Length < 4 || text[0] != 's')
+        {
+            Diagnostics.Add(DiagnosticFacts.KqlUnsupported(e.Span, "rex mode=sed expects s/regex/replacement/flags."));
+            return null;
+        }
+        var parts = text[2..].Split(text[1]);
+        if (parts.Length != 3 || parts[2] != "g" || RegexGroups.Named(parts[0], out var re2) is null)
+        {
+            Diagnostics.Add(DiagnosticFacts.KqlUnsupported(e.Span, "Only rex mode=sed \"s/regex/replacement/g\" (replace every match) is translated."));
+            return null;
+        }
+        var field = Column(e.Field);
+        return $"extend {field} = replace_regex({Str(new Typed(field, TypeOf(e.Field))).Text}, {KqlSyntax.Quote(re2)}, {KqlSyntax.Quote(parts[1])})";
+    }
+}
+
+/// <summary>Finds the capturing groups of a PCRE-style regular expression (as Splunk's rex writes them) and
+/// rewrites it for RE2: <c>(?&lt;name&gt;...)</c> becomes <c>(?P&lt;name&gt;...)</c>. Returns null for constructs RE2
+/// lacks (lookaround, backreferences, atomic groups, possessive quantifiers).</summary>
+internal static class RegexGroups
+{
+    public static List<(string Name, int Index)>? Named(string regex, out string re2)
+    {
+        var groups = new List<(string, int)>();
+        var sb = new StringBuilder(regex.Length + 8);
+        var index = 0;
+        var inClass = false;
+        re2 = regex;
+        for (var i = 0; i < regex.Length; i++)
+        {
+            var c = regex[i];
+            if (c == '\\' && i + 1 < regex.Length)
+            {
+                var next = regex[i + 1];
+                if (!inClass && char.IsAsciiDigit(next) && next != '0') return null; // backreference
+                if (!inClass && next is 'k' or 'g') return null;
+                sb.Append(c).Append(next);
+                i++;
+                continue;
+            }
+            if (inClass)
+            {
+                if (c == ']') inClass = false;
+                sb.Append(c);
+                continue;
+            }
+            if (c == '[')
+            {
+                inClass = true;
+                sb.Append(c);
+                if (i + 1 < regex.Length && regex[i + 1] == '^') { sb.Append('^'); i++; }
+                if (i + 1 < regex.Length && regex[i + 1] == ']') { sb.Append(']'); i++; }
+                continue;
+            }
+            if ((c == '+' || c == '*' || c == '?' || c == '}') && i + 1 < regex.Length && regex[i + 1] == '+') return null; // possessive
+            if (c != '(')
+            {
+                sb.Append(c);
+                continue;
+            }
+            if (i + 1 < regex.Length && regex[i + 1] == '?')
+            {
+                var rest = regex.AsSpan(i + 2);
+                if (rest.StartsWith("<") && !rest.StartsWith("<=") && !rest.StartsWith("<!") || rest.StartsWith("P<"))
+                {
+                    var start = i + 2 + (rest[0] == 'P' ? 2 : 1);
+                    var end = regex.IndexOf('>', start);
+                    if (end < 0) return null;
+                    index++;
+                    groups.Add((regex[start..end], index));
+                    sb.Append("(?P<").Append(regex[start..end]).Append('>');
+                    i = end;
+                    continue;
+                }
+                if (rest.StartsWith("=") || rest.StartsWith("!") || rest.StartsWith("<=") || rest.StartsWith("<!") || rest.StartsWith(">")) return null;
+                sb.Append(c);
+                continue;
+            }
+            index++;
+            sb.Append(c);
+        }
+        re2 = sb.ToString();
+        return groups;
+    }
+}

@@ -1,0 +1,44 @@
+using System.Collections.Immutable;
+using ExfilQuery.Diagnostics;
+
+namespace ExfilQuery.Kql;
+
+/// <summary>How completely a translation carries the SPL meaning.</summary>
+public enum TranslationStatus
+{
+    /// <summary>The query means exactly what the SPL meant.</summary>
+    Full,
+    /// <summary>A query was emitted; warnings list where its meaning differs.</summary>
+    Partial,
+    /// <summary>No query can be trusted; errors say why.</summary>
+    Failed,
+}
+
+/// <summary>Options of the KQL backend. Immutable; change with <c>with</c>.</summary>
+public sealed record KqlOptions
+{
+    /// <summary>Defaults: profile <c>none</c>, table <c>Events</c>.</summary>
+    public static KqlOptions Default { get; } = new();
+
+    /// <summary>The mapping profile: <c>none</c> (fields keep their SPL names, one table), <c>defender</c>,
+    /// <c>sentinel</c> or <c>asim</c>.</summary>
+    public string Profile { get; init; } = "none";
+
+    /// <summary>The table read by the <c>none</c> profile.</summary>
+    public string Table { get; init; } = "Events";
+
+    /// <summary>Unmapped fields are errors instead of warnings.</summary>
+    public bool Strict { get; init; }
+}
+
+/// <summary>A KQL translation: status, query (null when failed) and diagnostics (spans in the SPL as written).</summary>
+public sealed record KqlTranslation(TranslationStatus Status, string? Query, ImmutableArray<Diagnostic> Diagnostics)
+{
+    /// <summary>The lower-case status name used in JSON output.</summary>
+    public string StatusName => Status switch
+    {
+        TranslationStatus.Full => "full",
+        TranslationStatus.Partial => "partial",
+        _ => "failed",
+    };
+}
