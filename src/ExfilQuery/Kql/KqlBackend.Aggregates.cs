@@ -19,6 +19,8 @@ internal sealed partial class KqlWriter
             return null;
         }
         var inputTypes = new Dictionary<string, KType>(_types, StringComparer.Ordinal);
+        foreach (var g in a.GroupBy.Where(g => TypeOf(g) == KType.Dynamic))
+            Diagnostics.Add(DiagnosticFacts.KqlUnsupported(a.Span, $"Grouping by '{g}', which holds several values here, groups by each value in Splunk; this is not translated yet."));
         var aggregations = new List<(string Name, string Text, KType Type)>();
         foreach (var agg in a.Aggregations)
         {
@@ -26,24 +28,25 @@ internal sealed partial class KqlWriter
             if (rendered is { } r) aggregations.Add((agg.OutputName, r.Text, r.Type));
         }
         var keys = a.GroupBy.Select(g => g == "_time" && a.TimeSpan is not null ? $"{Column("_time")} = bin({Column("_time")}, {Span(a.TimeSpan, a)})" : Column(g)).ToList();
-        var summarize = "summarize " + string.Join(", ", aggregations.Select(x => $"{Column(x.Name)} = {x.Text}")) + (keys.Count > 0 ? " by " + string.Join(", ", keys) : "");
+        var summarize = "summarize " + string.Join(", ", aggregations.Select(x => $"{KqlSyntax.Identifier(x.Name)} = {x.Text}")) + (keys.Count > 0 ? " by " + string.Join(", ", keys) : "");
         var guard = a.GroupBy.IsEmpty ? null : "where " + string.Join(" and ", a.GroupBy.Select(g => TypeOf(g) == KType.String ? $"isnotempty({Column(g)})" : $"isnotnull({Column(g)})"));
 
         if (a.Mode == AggregateMode.Group)
         {
             _types = a.GroupBy.ToDictionary(g => g, g => inputTypes.TryGetValue(g, out var t) ? t : KType.String, StringComparer.Ordinal);
-            foreach (var x in aggregations) _types[x.Name] = x.Type;
+            _closed = true;
+            foreach (var x in aggregations) Target(x.Name, x.Type);
             return guard is null ? summarize : guard + "\n| " + summarize;
         }
 
         // eventstats: every row kept, the group's aggregates added. KQL: join the rows with their own summary.
-        foreach (var x in aggregations) _types[x.Name] = x.Type;
+        foreach (var x in aggregations) Target(x.Name, x.Type);
         var name = "_rows" + (++_letCounter).ToString(CultureInfo.InvariantCulture);
         _pendingLet = name;
         if (a.GroupBy.IsEmpty)
             return $"extend _k = 1\n| join kind=leftouter ({name} | {summarize} | extend _k = 1) on _k\n| project-away _k, _k1";
         var on = string.Join(", ", a.GroupBy.Select(Column));
-        var away = string.Join(", ", a.GroupBy.Select(g => Column(g + "1")));
+        var away = string.Join(", ", a.GroupBy.Select(g => KqlSyntax.Identifier(g + "1")));
         var inner = guard is null ? summarize : guard + " | " + summarize;
         return $"join kind=leftouter ({name} | {inner}) on {on}\n| project-away {away}";
     }
@@ -81,6 +84,11 @@ internal sealed partial class KqlWriter
     private (string Text, KType Type)? Aggregation(Ir.Aggregation agg)
     {
         var arg = agg.Argument is null ? (Typed?)null : Expr(agg.Argument);
+        if (arg is { Type: KType.Dynamic })
+        {
+            Diagnostics.Add(DiagnosticFacts.KqlUnsupported(agg.Span, $"{agg.Function}() of a field that holds several values here aggregates each value in Splunk; this is not translated yet."));
+            return null;
+        }
         var field = arg?.Text;
         var present = arg is null ? null : arg.Value.Type == KType.String ? $"isnotempty({field})" : $"isnotnull({field})";
         switch (agg.Function)

@@ -228,8 +228,13 @@ internal sealed partial class KqlWriter
             }
             case "split" when Arity(2): return new($"split({Str(Arg(0)).Text}, {Str(Arg(1)).Text})", KType.Dynamic);
             case "mvindex" when Arity(2):
-                if (args[1] is not Literal { Kind: LiteralKind.Number }) return Unsupported(c, "mvindex() with a computed index is not translated.");
-                return new($"tostring({Arg(0).Text}[{Arg(1).Text}])", KType.String);
+                if (args[1] is not Literal { Kind: LiteralKind.Number } index) return Unsupported(c, "mvindex() with a computed index is not translated.");
+                {
+                    var mv = Arg(0);
+                    // A single-valued field is a one-value list: index 0 and -1 are the value, others are null.
+                    if (mv.Type != KType.Dynamic) return index.NumberValue is 0 or -1 ? Str(mv) : new("\"\"", KType.String);
+                    return new($"tostring({mv.Text}[{Arg(1).Text}])", KType.String);
+                }
             case "mvcount" when Arity(1): return new($"array_length({Arg(0).Text})", KType.Long);
             case "mvjoin" when Arity(2): return new($"strcat_array({Arg(0).Text}, {Str(Arg(1)).Text})", KType.String);
             case "isnull" when Arity(1):

@@ -25,19 +25,15 @@ internal sealed partial class KqlWriter
                 return null;
             }
             text = $"bin({Column(b.Field)}, {span})";
-            _types[b.OutputField] = KType.DateTime;
+            return $"extend {Target(b.OutputField, KType.DateTime)} = {text}";
         }
-        else if (double.TryParse(b.BinSpan, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _))
+        if (double.TryParse(b.BinSpan, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _))
         {
             text = $"bin({Numeric(new Typed(Column(b.Field), type)).Text}, {KqlSyntax.Number(b.BinSpan)})";
-            _types[b.OutputField] = KType.Real;
+            return $"extend {Target(b.OutputField, KType.Real)} = {text}";
         }
-        else
-        {
-            Diagnostics.Add(DiagnosticFacts.KqlUnsupported(b.Span, $"bin span={b.BinSpan} on a field that is not a time is not translated."));
-            return null;
-        }
-        return $"extend {Column(b.OutputField)} = {text}";
+        Diagnostics.Add(DiagnosticFacts.KqlUnsupported(b.Span, $"bin span={b.BinSpan} on a field that is not a time is not translated."));
+        return null;
     }
 
     private string? WriteFillNull(FillNullStage f)
@@ -87,9 +83,9 @@ internal sealed partial class KqlWriter
             // rex leaves a field untouched when the regex does not match.
             parts.Add(_types.ContainsKey(name)
                 ? $"{Column(name)} = iff({source} matches regex {regex}, {extract}, {Str(new Typed(Column(name), TypeOf(name))).Text})"
-                : $"{Column(name)} = {extract}");
+                : $"{KqlSyntax.Identifier(name)} = {extract}");
         }
-        foreach (var (name, _) in groups) _types[name] = KType.String;
+        foreach (var (name, _) in groups) Target(name, KType.String);
         return "extend " + string.Join(", ", parts);
     }
 

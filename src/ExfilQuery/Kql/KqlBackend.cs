@@ -33,6 +33,13 @@ public static class KqlBackend
         try
         {
             query = writer.Write(detection);
+            if (writer.RenamedSourceFields.Count > 0)
+            {
+                // A wildcard rename (rename object.* AS *) renamed source fields only a later stage names:
+                // translate again with those source fields declared so the rename covers them.
+                writer = new KqlWriter(options) { PreknownSourceFields = writer.RenamedSourceFields };
+                query = writer.Write(detection);
+            }
         }
         catch (InsufficientExecutionStackException)
         {
@@ -43,7 +50,10 @@ public static class KqlBackend
         var status = diagnostics.Any(d => d.IsError) ? TranslationStatus.Failed
             : diagnostics.Any(d => d.Code is "KQL0002" or "KQL0003") ? TranslationStatus.Partial
             : TranslationStatus.Full;
-        return new KqlTranslation(status, status == TranslationStatus.Failed ? null : query, diagnostics);
+        return new KqlTranslation(status, status == TranslationStatus.Failed ? null : query, diagnostics)
+        {
+            SourceColumns = writer.SourceColumns.ToImmutableSortedDictionary(StringComparer.Ordinal, StringComparer.Ordinal),
+        };
     }
 
     private static ImmutableArray<Diagnostic> Order(ImmutableArray<Diagnostic> diagnostics) =>
@@ -95,6 +105,12 @@ internal sealed partial class KqlWriter(KqlOptions options)
     private string WriteSource(DataSource source)
     {
         _types = new Dictionary<string, KType>(StringComparer.Ordinal) { ["_time"] = KType.DateTime };
+        SourceColumns["_time"] = "datetime";
+        foreach (var f in PreknownSourceFields)
+        {
+            _types.TryAdd(f, KType.String);
+            SourceColumns.TryAdd(f, "string");
+        }
         switch (source)
         {
             case EventsSource:
@@ -109,7 +125,49 @@ internal sealed partial class KqlWriter(KqlOptions options)
         }
     }
 
-    private string Column(string field) => KqlSyntax.Identifier(field);
+    /// <summary>Fields read before any stage defined them: the source table's columns.</summary>
+    public SortedDictionary<string, string> SourceColumns { get; } = new(StringComparer.Ordinal);
+
+    private string Column(string field)
+    {
+        if (!_types.ContainsKey(field))
+        {
+            // After an aggregation or projection the columns are known: a missing field is null in SPL, and
+            // naming it in KQL would be an error. "" is KQL's empty (missing) string.
+            if (_closed) return "\"\"";
+            if (!_definedFields.Contains(field))
+            {
+                SourceColumns.TryAdd(field, "string");
+                foreach (var (from, to) in _wildcardRenames)
+                    if (field.StartsWith(to, StringComparison.Ordinal)) RenamedSourceFields.Add(from + field[to.Length..]);
+            }
+        }
+        return KqlSyntax.Identifier(field);
+    }
+
+    /// <summary>True once the set of columns is known exactly (after summarize or project).</summary>
+    private bool _closed;
+
+    /// <summary>Wildcard renames seen so far, as (from prefix, to prefix).</summary>
+    private readonly List<(string From, string To)> _wildcardRenames = [];
+
+    /// <summary>Source fields a wildcard rename must have renamed for a later reference to exist: a second pass
+    /// declares them up front so that the rename names them.</summary>
+    public SortedSet<string> RenamedSourceFields { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Source fields known before the first stage (from a first pass).</summary>
+    public IEnumerable<string> PreknownSourceFields { get; init; } = [];
+
+    /// <summary>The name of a field a stage assigns, which from now on has this type.</summary>
+    private string Target(string field, KType type)
+    {
+        _types[field] = type;
+        _definedFields.Add(field);
+        return KqlSyntax.Identifier(field);
+    }
+
+    /// <summary>Fields some stage has produced (so not source columns even after a projection drops them).</summary>
+    private readonly HashSet<string> _definedFields = new(StringComparer.Ordinal);
 
     private KType TypeOf(string field) => _types.TryGetValue(field, out var t) ? t : KType.String;
 
@@ -184,15 +242,17 @@ internal sealed partial class KqlWriter(KqlOptions options)
         foreach (var a in e.Assignments)
         {
             var (text, type) = Expr(a.Value);
-            parts.Add(Column(a.Field) + " = " + text);
-            _types[a.Field] = type;
+            parts.Add(Target(a.Field, type) + " = " + text);
         }
         return "extend " + string.Join(", ", parts);
     }
 
     private string? WriteRename(RenameStage r)
     {
-        var parts = new List<string>();
+        // SPL rename overwrites an existing destination field, so each rename is an extend (which replaces a
+        // column of that name) followed by dropping the source columns; renames apply left to right.
+        var assignments = new List<string>();
+        var sources = new List<string>();
         foreach (var (from, to) in r.Pairs)
         {
             if (from.Contains('*') || to.Contains('*'))
@@ -205,24 +265,34 @@ internal sealed partial class KqlWriter(KqlOptions options)
                     continue;
                 }
                 var newPrefix = to.TrimEnd('*');
+                if (!_closed) _wildcardRenames.Add((prefix, newPrefix));
                 foreach (var field in _types.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList())
-                    parts.Add(RenameOne(field, newPrefix + field[prefix.Length..]));
+                    RenameOne(field, newPrefix + field[prefix.Length..], assignments, sources);
                 continue;
             }
-            parts.Add(RenameOne(from, to));
+            RenameOne(from, to, assignments, sources);
         }
-        return parts.Count == 0 ? null : "project-rename " + string.Join(", ", parts);
+        if (assignments.Count == 0) return null;
+        var destinations = new HashSet<string>(r.Pairs.Select(p => KqlSyntax.Identifier(p.To)), StringComparer.Ordinal);
+        var away = sources.Where(s => !destinations.Contains(s) && !_types.ContainsKey(Unbracket(s))).Distinct().ToList();
+        return "extend " + string.Join(", ", assignments) + (away.Count > 0 ? "\n| project-away " + string.Join(", ", away) : "");
     }
 
-    private string RenameOne(string from, string to)
+    private static string Unbracket(string identifier) =>
+        identifier.StartsWith("['", StringComparison.Ordinal) ? identifier[2..^2].Replace("\\'", "'", StringComparison.Ordinal).Replace("\\\\", "\\", StringComparison.Ordinal) : identifier;
+
+    private void RenameOne(string from, string to, List<string> assignments, List<string> sources)
     {
+        if (_closed && !_types.ContainsKey(from)) return; // renaming a missing field does nothing
+        if (from == to) return;
         var type = TypeOf(from);
+        var source = Column(from);
         _types.Remove(from);
-        _types[to] = type;
-        return Column(to) + " = " + Column(from);
+        assignments.Add(Target(to, type) + " = " + source);
+        sources.Add(source);
     }
 
-    private string WriteProject(ProjectStage p)
+    private string? WriteProject(ProjectStage p)
     {
         if (p.Fields.Any(f => f.Contains('*')))
         {
@@ -233,11 +303,21 @@ internal sealed partial class KqlWriter(KqlOptions options)
         switch (p.Mode)
         {
             case ProjectMode.Remove:
-                foreach (var f in p.Fields) _types.Remove(f);
-                return "project-away " + list;
+            {
+                var present = p.Fields.Where(f => !_closed || _types.ContainsKey(f)).ToList();
+                var columns = present.Select(Column).ToList();
+                foreach (var f in present) _types.Remove(f);
+                return columns.Count == 0 ? null : "project-away " + string.Join(", ", columns);
+            }
             default:
+            {
+                // table/fields keep only existing fields; a missing one yields no column in SPL (table shows it
+                // empty, which an empty string column reproduces).
+                var columns = p.Fields.Select(f => _closed && !_types.ContainsKey(f) ? $"{KqlSyntax.Identifier(f)} = \"\"" : Column(f)).ToList();
                 _types = p.Fields.ToDictionary(f => f, TypeOf, StringComparer.Ordinal);
-                return "project " + list;
+                _closed = true;
+                return "project " + string.Join(", ", columns);
+            }
         }
     }
 
@@ -279,6 +359,7 @@ internal sealed partial class KqlWriter(KqlOptions options)
         var parts = new List<string>();
         foreach (var (function, field, output) in c.Conversions)
         {
+            if (_closed && !_types.ContainsKey(field)) continue; // converting a missing field does nothing
             if (function != "ctime")
             {
                 Diagnostics.Add(DiagnosticFacts.KqlUnsupported(c.Span, $"convert {function}() is not translated yet."));
@@ -292,8 +373,7 @@ internal sealed partial class KqlWriter(KqlOptions options)
                 Diagnostics.Add(DiagnosticFacts.KqlUnsupported(c.Span, $"The time format '{format}' has no exact KQL format_datetime equivalent."));
                 continue;
             }
-            parts.Add($"{Column(output)} = {formatted}");
-            _types[output] = KType.String;
+            parts.Add($"{Target(output, KType.String)} = {formatted}");
         }
         return parts.Count == 0 ? null : "extend " + string.Join(", ", parts);
     }

@@ -30,14 +30,20 @@ public static class KqlSyntax
         return sb.Append('"').ToString();
     }
 
-    private static readonly HashSet<string> Keywords = new(StringComparer.Ordinal)
+    /// <summary>KQL's keywords (Kusto.Language's SyntaxFacts.Keywords, Kql/Data/kql_keywords.txt): a column with one
+    /// of these names must be bracketed.</summary>
+    private static readonly HashSet<string> Keywords = LoadKeywords();
+
+    private static HashSet<string> LoadKeywords()
     {
-        "and", "or", "not", "by", "on", "in", "has", "with", "where", "project", "extend", "summarize", "let", "true",
-        "false", "null", "between", "contains", "startswith", "endswith", "matches", "regex", "as", "of", "to", "from",
-        "count", "take", "limit", "sort", "order", "asc", "desc", "join", "kind", "union", "range", "print", "type",
-        "table", "database", "cluster", "materialize", "datatable", "like", "notlike", "step", "with_source", "title",
-        "bool", "boolean", "int", "long", "real", "double", "string", "datetime", "timespan", "dynamic", "guid", "decimal",
-    };
+        using var stream = typeof(KqlSyntax).Assembly.GetManifestResourceStream("ExfilQuery.Kql.Data.kql_keywords.txt")
+            ?? throw new InvalidOperationException("embedded resource kql_keywords.txt is missing");
+        using var reader = new StreamReader(stream);
+        var set = new HashSet<string>(StringComparer.Ordinal);
+        while (reader.ReadLine() is { } line)
+            if (line.Length > 0 && !line.StartsWith('#')) set.Add(line.Trim());
+        return set;
+    }
 
     /// <summary>A column or table name, bracketed (<c>['Processes.process']</c>) unless it is a plain identifier.</summary>
     public static string Identifier(string name)

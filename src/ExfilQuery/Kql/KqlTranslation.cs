@@ -34,6 +34,11 @@ public sealed record KqlOptions
 /// <summary>A KQL translation: status, query (null when failed) and diagnostics (spans in the SPL as written).</summary>
 public sealed record KqlTranslation(TranslationStatus Status, string? Query, ImmutableArray<Diagnostic> Diagnostics)
 {
+    /// <summary>The columns the query reads from its source table, with their KQL types (profile <c>none</c>:
+    /// every field the search reads, as <c>string</c>, and <c>_time</c> as <c>datetime</c>). Used to declare the
+    /// table when checking the query or creating it in ADX.</summary>
+    public ImmutableSortedDictionary<string, string> SourceColumns { get; init; } = ImmutableSortedDictionary<string, string>.Empty.WithComparers(StringComparer.Ordinal);
+
     /// <summary>The lower-case status name used in JSON output.</summary>
     public string StatusName => Status switch
     {

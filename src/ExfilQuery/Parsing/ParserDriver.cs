@@ -56,6 +56,11 @@ internal static class ParserDriver
             pipeline = ParseText(expanded, options, diagnostics);
             return Result(text, expanded, map, pipeline, diagnostics, mapped: false, macroDiagnostics);
         }
+        catch (SyntaxTreeBuilder.TooDeepException e)
+        {
+            diagnostics.Add(DiagnosticFacts.NestingTooDeep(e.Span with { Length = Math.Min(e.Span.Length, 1) }, SyntaxTreeBuilder.MaxExpressionDepth));
+            return Result(text, expanded, map, EmptyPipeline(0), diagnostics, mapped: false);
+        }
         catch (InsufficientExecutionStackException)
         {
             diagnostics.Add(DiagnosticFacts.NestingTooDeep(new TextSpan(0, 0), options.MaxNestingDepth));
@@ -150,8 +155,16 @@ internal static class ParserDriver
     private static bool CheckNesting(IList<IToken> tokens, int limit, List<Diagnostic> diagnostics)
     {
         var depth = 0;
+        var prefixRun = 0;
         foreach (var token in tokens)
         {
+            // A run of prefix operators (NOT NOT ..., - - ...) nests as deeply as parentheses do.
+            prefixRun = token.Type is SplLexer.NOT or SplLexer.MINUS or SplLexer.PLUS ? prefixRun + 1 : 0;
+            if (prefixRun > limit)
+            {
+                diagnostics.Add(DiagnosticFacts.NestingTooDeep(SyntaxTreeBuilder.SpanOf(token), limit));
+                return true;
+            }
             switch (token.Type)
             {
                 case SplLexer.LPAREN or SplLexer.LBRACK or SplLexer.LBRACK_SEARCH or SplLexer.LBRACK_EVAL or SplLexer.LBRACK_WHERE or SplLexer.EVAL_LP or SplLexer.TERM_LP or SplLexer.CASE_LP:

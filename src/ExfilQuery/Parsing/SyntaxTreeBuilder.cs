@@ -21,6 +21,18 @@ internal sealed class SyntaxTreeBuilder
 
     public SyntaxTreeBuilder(List<Diagnostic> diagnostics) => _diagnostics = diagnostics;
 
+    /// <summary>Deepest expression tree the builder accepts. A fixed count (not the remaining stack) keeps the
+    /// result the same on every thread: a chain of 20,000 `+` is deep as a tree although nothing nests.</summary>
+    public const int MaxExpressionDepth = 1000;
+
+    private int _expressionDepth;
+
+    /// <summary>Thrown when an expression is deeper than <see cref="MaxExpressionDepth"/>.</summary>
+    internal sealed class TooDeepException(TextSpan span) : Exception
+    {
+        public TextSpan Span { get; } = span;
+    }
+
     /// <summary>Thrown when a parse-tree piece the grammar requires is missing because error recovery dropped it.</summary>
     private sealed class MissingPieceException : Exception
     {
@@ -722,6 +734,19 @@ internal sealed class SyntaxTreeBuilder
     // ------------------------------------------------------------------ eval expressions
 
     private Expression BuildExpr(P.ExprContext ctx)
+    {
+        if (++_expressionDepth > MaxExpressionDepth) throw new TooDeepException(SpanOf(ctx));
+        try
+        {
+            return BuildExprCore(ctx);
+        }
+        finally
+        {
+            _expressionDepth--;
+        }
+    }
+
+    private Expression BuildExprCore(P.ExprContext ctx)
     {
         RuntimeHelpers.EnsureSufficientExecutionStack();
         var span = SpanOf(ctx);

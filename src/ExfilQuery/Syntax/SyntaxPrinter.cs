@@ -494,14 +494,12 @@ public static class SyntaxPrinter
     private static StringBuilder AppendValue(StringBuilder sb, SplValue value) =>
         value.Quoted ? sb.Append(value.Text) : AppendBare(sb, value.Raw);
 
-    /// <summary>Appends a bare word. A word ending in an odd number of backslashes gets a space after it, or the
-    /// backslash would escape the next character (`a\=b` is one word) and the text would read back differently.</summary>
+    /// <summary>Appends a bare word. A word ending in a backslash gets a space after it: otherwise the lexer could
+    /// read the backslash as escaping the next character (`a\\=b` is one word) and the text would read back differently.</summary>
     private static StringBuilder AppendBare(StringBuilder sb, string word)
     {
         sb.Append(word);
-        var backslashes = 0;
-        for (var i = word.Length - 1; i >= 0 && word[i] == '\\'; i--) backslashes++;
-        return backslashes % 2 == 1 ? sb.Append(' ') : sb;
+        return word.EndsWith('\\') ? sb.Append(' ') : sb;
     }
 
     private static void WriteSearchOperand(StringBuilder sb, SearchExpression operand, bool parenthesize)

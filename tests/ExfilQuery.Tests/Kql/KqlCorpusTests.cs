@@ -1,0 +1,50 @@
+using ExfilQuery.Kql;
+using ExfilQuery.Tests.Kusto;
+using NUnit.Framework;
+
+namespace ExfilQuery.Tests.Kql;
+
+/// <summary>Every KQL query we emit for the seeds and the public corpus goes through Microsoft's Kusto.Language
+/// (npm @kusto/language-service-next): no syntax errors in any emitted query, no semantic errors (unknown column,
+/// wrong type, bad call) in any query whose status is full. Profile none: one table, Events, whose columns are
+/// the fields the search reads.</summary>
+public class KqlCorpusTests
+{
+    private static IEnumerable<TestData.SearchCase> Seeds() => TestData.SeedSearches();
+
+    private static IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> Tables(KqlTranslation t) =>
+        new Dictionary<string, IReadOnlyDictionary<string, string>> { ["Events"] = t.SourceColumns };
+
+    private static KqlTranslation Translate(string spl) => KqlBackend.Translate(spl, TestData.WithSplunkMacros);
+
+    [TestCaseSource(nameof(Seeds))]
+    public void SeedTranslationIsValidKql(TestData.SearchCase seed)
+    {
+        var translation = Translate(seed.Search);
+        TestContext.Out.WriteLine(translation.StatusName + "\n" + translation.Query + "\n" + string.Join("\n", translation.Diagnostics));
+        if (translation.Query is null) Assert.Ignore("no query emitted (failed): " + string.Join("; ", translation.Diagnostics.Where(d => d.IsError)));
+        var diagnostics = KustoChecker.Sentinel.Check(translation.Query, Tables(translation));
+        Assert.That(diagnostics.Where(d => d.Category == "syntax"), Is.Empty, KustoChecker.Describe(translation.Query, diagnostics));
+        if (translation.Status == TranslationStatus.Full)
+            Assert.That(diagnostics, Is.Empty, KustoChecker.Describe(translation.Query, diagnostics));
+    }
+
+    [Test]
+    public void PublicCorpusTranslationsAreValidKql()
+    {
+        var corpus = TestData.ReadJsonLines(TestData.Shared("corpus", "splunk", "detections.public.jsonl")).ToList();
+        var translations = corpus.Select(c => (c.Id, T: Translate(c.Search))).ToList();
+        var emitted = translations.Where(x => x.T.Query is not null).ToList();
+        var problems = new List<string>();
+        var checker = KustoChecker.Sentinel;
+        foreach (var (id, t) in emitted)
+        {
+            var diagnostics = checker.Check(t.Query!, Tables(t));
+            var bad = diagnostics.Where(d => d.Category == "syntax" || t.Status == TranslationStatus.Full).ToList();
+            if (bad.Count > 0) problems.Add(id + " (" + t.StatusName + ")\n" + KustoChecker.Describe(t.Query!, bad));
+        }
+        var full = translations.Count(x => x.T.Status == TranslationStatus.Full);
+        TestContext.Out.WriteLine($"profile none: {full} full, {translations.Count(x => x.T.Status == TranslationStatus.Partial)} partial, {translations.Count(x => x.T.Status == TranslationStatus.Failed)} failed of {translations.Count}");
+        Assert.That(problems, Is.Empty, $"{problems.Count} emitted queries the Kusto parser rejects; first:\n" + string.Join("\n\n", problems.Take(5)));
+    }
+}

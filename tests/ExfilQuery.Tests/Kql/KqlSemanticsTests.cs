@@ -1,0 +1,104 @@
+using ExfilQuery.Kql;
+using NUnit.Framework;
+
+namespace ExfilQuery.Tests.Kql;
+
+/// <summary>The SPL traps, each with the exact KQL it must become (profile none, table Events).
+/// Splunk references: search command ("field=value" is case-insensitive, "*" wildcards; "NOT field=value" also
+/// returns events without the field, "field!=value" does not):
+/// https://help.splunk.com/en/splunk-enterprise/search/search-manual/9.3/expressions-and-predicates ;
+/// where/eval compare case-sensitively, IN has no wildcards, like() uses % and _.</summary>
+public class KqlSemanticsTests
+{
+    private static KqlTranslation Translate(string spl) => KqlBackend.Translate(spl);
+
+    private static string Where(string spl)
+    {
+        var t = Translate(spl);
+        Assert.That(t.Status, Is.EqualTo(TranslationStatus.Full), string.Join("\n", t.Diagnostics));
+        var lines = t.Query!.Split('\n');
+        Assert.That(lines[0], Is.EqualTo("Events"));
+        return string.Join("\n", lines.Skip(1));
+    }
+
+    // search clause: precedence, case-insensitivity and wildcard shapes
+    [TestCase("a=1 b=2 OR c=3", "| where a =~ \"1\" and (b =~ \"2\" or c =~ \"3\")", Description = "OR before AND")]
+    [TestCase("a=1 OR b=2 c=3", "| where (a =~ \"1\" or b =~ \"2\") and c =~ \"3\"")]
+    [TestCase("NOT a=x", "| where not(a =~ \"x\")", Description = "true when a is missing")]
+    [TestCase("a!=x", "| where (isnotempty(a) and not(a =~ \"x\"))", Description = "false when a is missing")]
+    [TestCase("p=Rclone.EXE", "| where p =~ \"Rclone.EXE\"", Description = "case-insensitive equality")]
+    [TestCase("p=rcl*", "| where p startswith \"rcl\"")]
+    [TestCase("p=*.exe", "| where p endswith \".exe\"")]
+    [TestCase("p=*copy*", "| where p contains \"copy\"")]
+    [TestCase("p=a*b", "| where p matches regex \"(?is)^a.*b$\"")]
+    [TestCase("p=*a*b*", "| where p matches regex \"(?is)^.*a.*b.*$\"")]
+    [TestCase("p=*", "| where isnotempty(p)", Description = "field exists")]
+    [TestCase("p=what?", "| where p =~ \"what?\"", Description = "? is not a wildcard in SPL")]
+    [TestCase("p=\"a.b(c)\"", "| where p =~ \"a.b(c)\"")]
+    [TestCase("p=a.b*c", "| where p matches regex \"(?is)^a\\\\.b.*c$\"", Description = "regex metacharacters escaped")]
+    [TestCase("p=\"say \\\"hi\\\"\"", "| where p =~ \"say \\\"hi\\\"\"", Description = "quotes in values")]
+    [TestCase("p=\"C:\\\\Windows\\\\*\"", "| where p startswith \"C:\\\\Windows\\\\\"", Description = "backslashes in values")]
+    [TestCase("p=\\*literal", "| where p =~ \"*literal\"", Description = "escaped star is literal")]
+    [TestCase("src=10.0.0.0/8", "| where ipv4_is_in_range(src, \"10.0.0.0/8\")", Description = "CIDR values match ranges")]
+    [TestCase("bytes_out>5000000", "| where todouble(bytes_out) > 5000000", Description = "numeric comparison")]
+    [TestCase("name>m", "| where strcmp(name, \"m\") > 0", Description = "lexicographic comparison")]
+    [TestCase("p IN (a, \"b*\")", "| where p =~ \"a\" or p startswith \"b\"", Description = "search IN has wildcards")]
+    [TestCase("earliest=-24h@h", "| where _time >= bin(ago(24h), 1h)")]
+    public void SearchClause(string spl, string expected) => Assert.That(Where(spl), Is.EqualTo(expected));
+
+    // where / eval: case-sensitive, no wildcards, like with %
+    [TestCase("| where p=\"Abc\"", "| where p == \"Abc\"", Description = "case-sensitive")]
+    [TestCase("| where a=1 OR b=2 AND c=3", "| where (todouble(a) == 1) or ((todouble(b) == 2) and (todouble(c) == 3))", Description = "AND before OR")]
+    [TestCase("| where p LIKE \"%.ps1\"", "| where p matches regex \"(?s)^.*\\\\.ps1$\"")]
+    [TestCase("| where like(p, \"a_c%\")", "| where p matches regex \"(?s)^a.c.*$\"")]
+    [TestCase("| where count > 20", "| where todouble(['count']) > 20")]
+    [TestCase("| where isnull(x)", "| where isempty(x)")]
+    [TestCase("| where cidrmatch(\"10.0.0.0/8\", ip)", "| where ipv4_is_in_range(ip, \"10.0.0.0/8\")")]
+    [TestCase("| eval n=len(x) | where n > 3", "| extend n = strlen(x)\n| where n > 3")]
+    [TestCase("| eval s=a . \"-\" . b", "| extend s = strcat(strcat(a, \"-\"), b)")]
+    [TestCase("| eval r=if(x=\"y\", 1, 0)", "| extend r = iff(x == \"y\", 1, 0)")]
+    public void WhereAndEval(string spl, string expected) => Assert.That(Where(spl), Is.EqualTo(expected));
+
+    [Test]
+    public void WhereInWithStarIsLiteralAndLinted()
+    {
+        // MITRE's analytics write `where f IN ("*.ps1")`: in SPL's where, * is a literal character.
+        var t = Translate("| where script_path IN (\"*.ps1\", \"*.sh\")");
+        Assert.That(t.Status, Is.EqualTo(TranslationStatus.Full));
+        Assert.That(t.Query, Is.EqualTo("Events\n| where script_path in (\"*.ps1\", \"*.sh\")"));
+        Assert.That(t.Diagnostics.Select(d => d.Code), Is.EqualTo(new[] { "KQL0004", "KQL0004" }));
+    }
+
+    [Test]
+    public void StatsDropsRowsMissingAGroupField()
+    {
+        var t = Translate("| stats count dc(user) as users by host");
+        Assert.That(t.Query, Is.EqualTo("Events\n| where isnotempty(host)\n| summarize ['count'] = count(), users = count_distinctif(user, isnotempty(user)) by host"));
+    }
+
+    [Test]
+    public void StringLiteralsRoundTripAnyValue()
+    {
+        Assert.That(KqlSyntax.Quote("a\"b\\c\nd\te\r\u0001ü☃"), Is.EqualTo("\"a\\\"b\\\\c\\nd\\te\\r\\u0001ü☃\""));
+    }
+
+    [Test]
+    public void UnsupportedCommandFailsWithTheSplSpan()
+    {
+        var spl = "index=x | transaction host maxspan=1m";
+        var t = Translate(spl);
+        Assert.That(t.Status, Is.EqualTo(TranslationStatus.Failed));
+        Assert.That(t.Query, Is.Null);
+        var error = t.Diagnostics.Single(d => d.IsError);
+        Assert.That((error.Code, spl.Substring(error.Span.Start, error.Span.Length)), Is.EqualTo(("KQL0001", "transaction host maxspan=1m")));
+    }
+
+    [Test]
+    public void RawTermSearchIsPartialWithADiagnostic()
+    {
+        var t = Translate("error sourcetype=x");
+        Assert.That(t.Status, Is.EqualTo(TranslationStatus.Partial));
+        Assert.That(t.Query, Is.EqualTo("Events\n| where _raw contains \"error\" and sourcetype =~ \"x\""));
+        Assert.That(t.Diagnostics.Single().Code, Is.EqualTo("KQL0002"));
+    }
+}
