@@ -114,7 +114,9 @@ internal static class Usage
     public const string Short =
         "Usage: exfilq parse [--macros FILE] [--print] [SEARCH | -]\n" +
         "       exfilq parse --batch FILE|- [--macros FILE]\n" +
-        "       exfilq demo [DIR] [--macros FILE]\n" +
+        "       exfilq translate --to kql [OPTIONS] [SEARCH | -]\n" +
+        "       exfilq translate --to kql --batch FILE|- [OPTIONS]\n" +
+        "       exfilq demo [DIR] [--macros FILE] [--tree]\n" +
         "       exfilq --help | --version\n";
 
     public const string Parse =
@@ -138,16 +140,50 @@ internal static class Usage
         "\n" +
         "Exit codes: 0 no errors, 1 some search has error diagnostics, 2 usage error or unreadable file.\n";
 
+    public const string Translate =
+        "Usage: exfilq translate --to kql [--profile NAME] [--table NAME] [--mapping FILE] [--macros FILE]\n" +
+        "                        [--strict] [SEARCH | -]\n" +
+        "       exfilq translate --to kql --batch FILE|- [same options]\n" +
+        "\n" +
+        "Translate one Splunk SPL search to KQL and print the query (unless the translation failed), then\n" +
+        "a line 'status: full|partial|failed', then the diagnostics with the source line and a caret under\n" +
+        "the problem. full: the query means exactly what the SPL meant; partial: a query was written and the\n" +
+        "warnings say where its meaning differs; failed: no query can be trusted, the errors say why. The\n" +
+        "search is the argument SEARCH, or standard input when SEARCH is '-' or missing.\n" +
+        "\n" +
+        "With --batch, read JSON Lines ({\"id\": ..., \"search\": \"...\"} per line; '-' is standard input)\n" +
+        "and write one line per search to standard output:\n" +
+        "  {\"id\":...,\"status\":\"full|partial|failed\",\"query\":\"...\"|null,\n" +
+        "   \"diagnostics\":[{\"code\",\"severity\",\"message\",\"line\",\"column\"}]}\n" +
+        "and a one-line summary to standard error. Line and column point into the search, except for\n" +
+        "diagnostics about the mapping file (MAP0002-MAP0019), which point into that file.\n" +
+        "\n" +
+        "Options:\n" +
+        "  --to kql         target language (required); eql and esql are not implemented yet\n" +
+        "  --profile NAME   field and table mapping: none (default), defender, sentinel or asim\n" +
+        "  --table NAME     the table read by profile none (default Events)\n" +
+        "  --mapping FILE   JSON mapping file that overrides or extends the profile (docs/MAPPING.md)\n" +
+        "  --macros FILE    macro library: macros.jsonl (security_content) or Splunk macros.conf\n" +
+        "  --strict         unmapped fields are errors instead of warnings\n" +
+        "  --batch FILE     translate every search of a JSON Lines file\n" +
+        "  --               end of options (for a search that starts with '-')\n" +
+        "\n" +
+        "Exit codes: 0 every translation is full or partial, 1 some translation failed (or has an error\n" +
+        "diagnostic), 2 usage error or unreadable file.\n";
+
     public const string Demo =
-        "Usage: exfilq demo [DIR] [--macros FILE]\n" +
+        "Usage: exfilq demo [DIR] [--macros FILE] [--tree]\n" +
         "\n" +
-        "Parse the bundled example searches and show, for each, the canonical SPL and the syntax tree,\n" +
-        "or its diagnostics. DIR (default fixtures/seeds, also looked up from the repository root)\n" +
-        "holds *.jsonl files ({\"id\", \"search\", optional \"name\"} per line) and *.spl files (one\n" +
-        "search each; leading '#' lines are a header). Macros default to fixtures/splunk/macros.jsonl\n" +
-        "when it exists.\n" +
+        "Parse the bundled example searches and show, for each, the canonical SPL and its KQL translation\n" +
+        "(profile none, and defender once the library implements it): '--- KQL (profile NAME): STATUS',\n" +
+        "the query and the translation's diagnostics; or, when the search does not parse, its diagnostics.\n" +
+        "With --tree, the syntax tree follows. DIR (default fixtures/seeds, also looked up from the\n" +
+        "repository root) holds *.jsonl files ({\"id\", \"search\", optional \"name\"} per line) and *.spl\n" +
+        "files (one search each; leading '#' lines are a header). Macros default to\n" +
+        "fixtures/splunk/macros.jsonl when it exists.\n" +
         "\n" +
-        "Exit codes: 0 no errors, 1 some search has error diagnostics, 2 usage error or unreadable directory.\n";
+        "Exit codes: 0 every search parses, 1 some search has parse errors (a failed translation alone does\n" +
+        "not change the exit code), 2 usage error or unreadable directory.\n";
 
     public const string Full =
         "exfilq - read Splunk SPL detection searches\n" +
@@ -156,9 +192,10 @@ internal static class Usage
         "\n" +
         "Commands:\n" +
         "  parse     parse one search (argument or standard input), or a JSON Lines file with --batch\n" +
-        "  demo      parse the bundled example searches and show the results\n" +
+        "  translate translate one search to KQL (argument or standard input), or a JSON Lines file with --batch\n" +
+        "  demo      parse and translate the bundled example searches and show the results\n" +
         "\n" +
-        "Run 'exfilq help parse' or 'exfilq help demo' for the options of a command.\n" +
+        "Run 'exfilq help parse', 'exfilq help translate' or 'exfilq help demo' for the options of a command.\n" +
         "\n" +
         "Exit codes: 0 no errors, 1 some search has error diagnostics, 2 usage error or unreadable file.\n";
 }

@@ -1,16 +1,18 @@
 using System.Globalization;
 using System.Text;
 using ExfilQuery.Diagnostics;
+using ExfilQuery.Kql;
 using ExfilQuery.Syntax;
 using ExfilQuery.Text;
 
 namespace ExfilQuery.Cli;
 
-/// <summary><c>exfilq demo [DIR] [--macros FILE]</c>: parses the bundled example searches and shows, for each, the
-/// canonical SPL and the syntax tree, or the diagnostics.</summary>
+/// <summary><c>exfilq demo [DIR] [--macros FILE] [--tree]</c>: parses and translates the bundled example searches and
+/// shows, for each, the canonical SPL and the KQL translation (with <c>--tree</c>, the syntax tree too), or the
+/// diagnostics.</summary>
 internal static class DemoCommand
 {
-    private static readonly CommandSpec Spec = new("demo", [], ["--macros"], MaxPositionals: 1);
+    private static readonly CommandSpec Spec = new("demo", ["--tree"], ["--macros"], MaxPositionals: 1);
 
     private static readonly string DefaultDirectory = Path.Combine("fixtures", "seeds");
     private static readonly string DefaultMacros = Path.Combine("fixtures", "splunk", "macros.jsonl");
@@ -38,6 +40,9 @@ internal static class DemoCommand
             .Where(f => HasExtension(f, ".jsonl") || HasExtension(f, ".spl"))
             .OrderBy(f => Path.GetFileName(f), StringComparer.Ordinal)
             .ToList();
+        var tree = parsed.Has("--tree");
+        var profiles = Profiles;
+        var counts = profiles.ToDictionary(p => p, _ => new int[3], StringComparer.Ordinal);
         int total = 0, ok = 0;
         var output = context.Out;
         foreach (var file in files)
@@ -51,8 +56,9 @@ internal static class DemoCommand
                 {
                     output.Write(string.Create(CultureInfo.InvariantCulture,
                         $"error {CliDiagnostics.InputLineUnreadable} at {fileName}:{item.Line}:1: {item.Error}\n"));
+                    foreach (var c in counts.Values) c[(int)TranslationStatus.Failed]++;
                 }
-                else if (Show(item.Search, options, output))
+                else if (Show(item.Search, options, profiles, tree, counts, output))
                 {
                     ok++;
                 }
@@ -60,23 +66,59 @@ internal static class DemoCommand
             }
         }
         output.Write(string.Create(CultureInfo.InvariantCulture, $"{total} searches: {ok} ok, {total - ok} with errors\n"));
+        foreach (var profile in profiles)
+        {
+            var c = counts[profile];
+            output.Write(string.Create(CultureInfo.InvariantCulture,
+                $"KQL (profile {profile}): {c[(int)TranslationStatus.Full]} full, {c[(int)TranslationStatus.Partial]} partial, {c[(int)TranslationStatus.Failed]} failed\n"));
+        }
         return ok == total ? ExitCodes.Ok : ExitCodes.Errors;
     }
 
-    /// <summary>Prints one search's result; true when it has no errors.</summary>
-    private static bool Show(string search, ParseOptions options, TextWriter output)
+    /// <summary>The KQL profiles the demo shows: <c>none</c>, and <c>defender</c> once the library implements it.
+    /// Whether it does is found by translating a probe search over <c>Endpoint.Processes</c>, which the defender
+    /// profile maps to <c>DeviceProcessEvents</c> (docs/MAPPING.md); until then a defender section would only repeat
+    /// profile none under the wrong name.</summary>
+    internal static IReadOnlyList<string> Profiles => LazyProfiles.Value;
+
+    private static readonly Lazy<IReadOnlyList<string>> LazyProfiles = new(() =>
+    {
+        const string probe = "| tstats count from datamodel=Endpoint.Processes by Processes.process_name";
+        var defender = TranslateCommand.Translate(probe, ParseOptions.Default, KqlOptions.Default with { Profile = "defender" });
+        return defender.Query is { } q && q.Contains("DeviceProcessEvents", StringComparison.Ordinal) ? ["none", "defender"] : ["none"];
+    });
+
+    /// <summary>Prints one search's result: the canonical SPL, its parse diagnostics, then per profile
+    /// <c>--- KQL (profile NAME): STATUS</c>, the query and the diagnostics the translation adds, and with
+    /// <paramref name="tree"/> the syntax tree; or only the diagnostics when the search does not parse. True when
+    /// it parses without errors.</summary>
+    private static bool Show(string search, ParseOptions options, IReadOnlyList<string> profiles, bool tree,
+        Dictionary<string, int[]> counts, TextWriter output)
     {
         ParseResult? result = null;
-        string text;
+        var text = new StringBuilder();
+        var statuses = new List<TranslationStatus>();
         try
         {
             result = Spl.Parse(search, options);
             if (!result.Ok)
             {
                 output.Write(DiagnosticFormatter.Format(result));
+                foreach (var c in counts.Values) c[(int)TranslationStatus.Failed]++;
                 return false;
             }
-            text = ParseCommand.Lines(SyntaxPrinter.Print(result.Pipeline)) + ParseCommand.Lines(SyntaxDumper.Dump(result.Pipeline));
+            text.Append(ParseCommand.Lines(SyntaxPrinter.Print(result.Pipeline)));
+            text.Append(DiagnosticFormatter.Format(result));
+            var parseDiagnostics = result.Diagnostics.ToHashSet();
+            foreach (var profile in profiles)
+            {
+                var translation = KqlBackend.Translate(search, options, KqlOptions.Default with { Profile = profile });
+                statuses.Add(translation.Status);
+                text.Append("--- KQL (profile ").Append(profile).Append("): ").Append(translation.StatusName).Append('\n');
+                if (translation.Query is not null) text.Append(ParseCommand.Lines(translation.Query));
+                text.Append(DiagnosticFormatter.Format(translation.Diagnostics.Where(d => !parseDiagnostics.Contains(d)), result.Source));
+            }
+            if (tree) text.Append(ParseCommand.Lines(SyntaxDumper.Dump(result.Pipeline)));
         }
 #pragma warning disable CA1031 // one failing search must not hide the others
         catch (Exception e)
@@ -84,10 +126,11 @@ internal static class DemoCommand
         {
             var d = DiagnosticFacts.InternalError(TextSpan.Empty, e.GetType().Name + ": " + e.Message);
             output.Write(DiagnosticFormatter.Format(d, result?.Source ?? new SourceText(search)));
+            foreach (var c in counts.Values) c[(int)TranslationStatus.Failed]++;
             return false;
         }
-        output.Write(text);
-        output.Write(DiagnosticFormatter.Format(result));
+        output.Write(text.ToString());
+        for (var i = 0; i < profiles.Count; i++) counts[profiles[i]][(int)statuses[i]]++;
         return true;
     }
 

@@ -10,6 +10,7 @@ internal readonly record struct JsonDiagnostic(string Code, string Severity, str
 
 /// <summary>Writes the batch output lines:
 /// <c>{"id":...,"ok":true|false,"diagnostics":[{"code":...,"severity":...,"message":...,"line":N,"column":N}]}</c>
+/// (<c>parse</c>) or <c>{"id":...,"status":...,"query":...,"diagnostics":[...]}</c> (<c>translate</c>)
 /// with the keys in exactly this order, no spaces, non-ASCII text unescaped, one line per search.</summary>
 internal sealed class JsonOutput
 {
@@ -29,13 +30,36 @@ internal sealed class JsonOutput
     public string ResultLine(JsonElement? id, bool ok, IEnumerable<JsonDiagnostic> diagnostics)
     {
         ArgumentNullException.ThrowIfNull(diagnostics);
+        Start(id);
+        _writer.WriteBoolean("ok", ok);
+        return Finish(diagnostics);
+    }
+
+    /// <summary>The <c>exfilq translate --batch</c> output line for one search, without its line break:
+    /// <c>{"id":...,"status":"full|partial|failed","query":"..."|null,"diagnostics":[...]}</c>.</summary>
+    public string TranslationLine(JsonElement? id, string status, string? query, IEnumerable<JsonDiagnostic> diagnostics)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        ArgumentNullException.ThrowIfNull(diagnostics);
+        Start(id);
+        _writer.WriteString("status", status);
+        if (query is null) _writer.WriteNull("query");
+        else _writer.WriteString("query", query);
+        return Finish(diagnostics);
+    }
+
+    private void Start(JsonElement? id)
+    {
         _buffer.ResetWrittenCount();
         _writer.Reset(_buffer);
         _writer.WriteStartObject();
         _writer.WritePropertyName("id");
         if (id is { } value) value.WriteTo(_writer);
         else _writer.WriteNullValue();
-        _writer.WriteBoolean("ok", ok);
+    }
+
+    private string Finish(IEnumerable<JsonDiagnostic> diagnostics)
+    {
         _writer.WriteStartArray("diagnostics");
         foreach (var d in diagnostics)
         {

@@ -48,6 +48,8 @@ internal static class Program
             {
                 case "parse":
                     return ParseCommand.Run(rest, context);
+                case "translate":
+                    return TranslateCommand.Run(rest, context);
                 case "demo":
                     return DemoCommand.Run(rest, context);
                 case "--help" or "-h" or "help":
@@ -80,6 +82,7 @@ internal static class Program
         var text = rest.Length == 0 ? Usage.Full : rest[0] switch
         {
             "parse" => Usage.Parse,
+            "translate" => Usage.Translate,
             "demo" => Usage.Demo,
             _ => throw new UsageException($"unknown command '{rest[0]}'."),
         };

@@ -354,6 +354,8 @@ public static class Lowering
                     _ => BinaryOp.Xor,
                 }, LowerExpr(b.Left), LowerExpr(b.Right)),
                 UnaryExpression { Operator: UnaryOperator.Plus } u => LowerExpr(u.Operand),
+                // -3 is a number, not an operation on one (mvindex(x, -1) needs a literal index).
+                UnaryExpression { Operator: UnaryOperator.Negate, Operand: NumberLiteral n } => Literal.Number("-" + n.Text),
                 UnaryExpression u => new UnaryExpr(u.Operator == UnaryOperator.Not ? UnaryOp.Not : UnaryOp.Negate, LowerExpr(u.Operand)),
                 LikeExpression l => new LikeExpr(LowerExpr(l.Value), LowerExpr(l.Pattern), l.Negated),
                 InExpression i => new InExpr(LowerExpr(i.Value), i.Items.Select(LowerExpr).ToImmutableArray(), i.Negated),

@@ -70,7 +70,7 @@ public sealed record ValuePattern(string Text, ImmutableArray<string> Segments)
     public bool HasWildcard => Segments.Length > 1;
 
     /// <summary>The pattern <c>*</c> alone (or <c>**</c>...).</summary>
-    public bool IsMatchAll => Segments.All(s => s.Length == 0);
+    public bool IsMatchAll => HasWildcard && Segments.All(s => s.Length == 0);
 
     /// <summary>The shape, used by backends to pick an exact rendering.</summary>
     public PatternShape Shape =>

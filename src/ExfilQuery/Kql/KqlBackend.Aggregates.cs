@@ -65,6 +65,19 @@ internal sealed partial class KqlWriter
         return time;
     }
 
+    /// <summary>perc95, p95, exactperc95, upperperc95 and median as a percentile number.</summary>
+    private static string? PercentileOf(string function)
+    {
+        if (function == "median") return "50";
+        foreach (var prefix in new[] { "exactperc", "upperperc", "perc", "p" })
+        {
+            if (function.StartsWith(prefix, StringComparison.Ordinal) && function.Length > prefix.Length
+                && double.TryParse(function[prefix.Length..], NumberStyles.Float, CultureInfo.InvariantCulture, out var n) && n is >= 0 and <= 100)
+                return function[prefix.Length..];
+        }
+        return null;
+    }
+
     internal static string? KqlSpan(string span)
     {
         var i = 0;
@@ -122,6 +135,9 @@ internal sealed partial class KqlWriter
                 // Splunk compares numerically when the values are numbers and lexicographically otherwise.
                 Diagnostics.Add(DiagnosticFacts.KqlApproximation(agg.Span, $"{agg.Function}() of a text field compares numbers numerically in Splunk; KQL compares the values as numbers only."));
                 return ($"{agg.Function}({Numeric(arg!.Value).Text})", KType.Real);
+            case var p when PercentileOf(p) is { } percent:
+                Diagnostics.Add(DiagnosticFacts.KqlApproximation(agg.Span, $"{agg.Function}() and KQL's percentile() both estimate percentiles, with different algorithms; results can differ slightly."));
+                return ($"percentile({Numeric(arg!.Value).Text}, {percent})", KType.Real);
             case "values":
                 // Splunk's values() is the distinct values in lexicographic order.
                 return ($"array_sort_asc(make_set_if({Str(arg!.Value).Text}, {present}))", KType.Dynamic);

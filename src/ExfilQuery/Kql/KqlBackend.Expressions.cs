@@ -32,7 +32,17 @@ internal sealed partial class KqlWriter
             case BinaryExpr b:
                 return Binary(b);
             case UnaryExpr { Operator: UnaryOp.Not } u:
-                return new("not(" + Expr(u.Operand).Text + ")", KType.Bool);
+            {
+                _negated = !_negated;
+                try
+                {
+                    return new("not(" + Expr(u.Operand).Text + ")", KType.Bool);
+                }
+                finally
+                {
+                    _negated = !_negated;
+                }
+            }
             case UnaryExpr u:
             {
                 var operand = Numeric(Expr(u.Operand));
@@ -99,7 +109,49 @@ internal sealed partial class KqlWriter
         }
     }
 
+    /// <summary>True while rendering inside an odd number of NOTs.</summary>
+    private bool _negated;
+
+    /// <summary>How a comparison on a missing string field evaluates in KQL, where a missing string is "".</summary>
+    private enum MissingResult
+    {
+        /// <summary>Numeric: KQL's own null propagates, as SPL's does; no guard needed.</summary>
+        Null,
+        /// <summary>"" == "v", "" in (...), "" matches regex: false.</summary>
+        False,
+        /// <summary>"" != "v", strcmp: true or unknown.</summary>
+        NotFalse,
+    }
+
+    /// <summary>SPL's where/eval give a comparison with a missing field the value null, NOT null is null, and a
+    /// null condition keeps no row (and takes if()'s else branch). KQL reads a missing string as "", so a string
+    /// comparison can be false or true instead. Where that changes the outcome — false inside NOT, true outside —
+    /// the comparison is guarded so a missing field gives what SPL's null gives once the filter applies.</summary>
+    private Typed GuardMissing(Typed comparison, MissingResult missing, params Expr[] operands)
+    {
+        if (missing == MissingResult.Null) return comparison;
+        if (missing == MissingResult.False && !_negated) return comparison; // false and null both drop the row
+        var fields = operands.OfType<FieldRef>().Where(f => TypeOf(f.Name) == KType.String && !_closedMissing(f.Name)).Select(f => Column(f.Name)).Distinct().ToList();
+        if (fields.Count == 0) return comparison;
+        return _negated
+            ? new("(" + string.Join(" or ", fields.Select(f => $"isempty({f})")) + " or " + comparison.Text + ")", KType.Bool)
+            : new("(" + string.Join(" and ", fields.Select(f => $"isnotempty({f})")) + " and " + comparison.Text + ")", KType.Bool);
+    }
+
+    private bool _closedMissing(string field) => _closed && !_types.ContainsKey(field);
+
     private Typed Compare(BinaryExpr b, Typed left, Typed right)
+    {
+        var result = CompareCore(b, left, right);
+        var numeric = IsNumeric(left.Type) || IsNumeric(right.Type) || left.Type == KType.DateTime && right.Type == KType.DateTime;
+        var emptyLiteral = b.Left is Literal { Text: "" } || b.Right is Literal { Text: "" };
+        var missing = numeric ? MissingResult.Null
+            : b.Operator == BinaryOp.Equal && !emptyLiteral ? MissingResult.False
+            : MissingResult.NotFalse;
+        return GuardMissing(result, missing, b.Left, b.Right);
+    }
+
+    private Typed CompareCore(BinaryExpr b, Typed left, Typed right)
     {
         var op = b.Operator switch
         {
@@ -127,8 +179,16 @@ internal sealed partial class KqlWriter
         if (pattern is not Literal { Kind: LiteralKind.String } p)
             return Unsupported(origin, "like() with a pattern that is not a string literal is not translated.");
         var regex = LikeRegex(p.Text);
-        var text = $"{Str(Expr(value)).Text} matches regex {KqlSyntax.Quote(regex)}";
-        return new(negated ? "not(" + text + ")" : text, KType.Bool);
+        if (negated) _negated = !_negated;
+        try
+        {
+            var text = GuardMissing(new($"{Str(Expr(value)).Text} matches regex {KqlSyntax.Quote(regex)}", KType.Bool), LikeRegex(p.Text) == "(?s)^$" ? MissingResult.NotFalse : MissingResult.False, value).Text;
+            return new(negated ? "not(" + text + ")" : text, KType.Bool);
+        }
+        finally
+        {
+            if (negated) _negated = !_negated;
+        }
     }
 
     /// <summary>SPL like: <c>%</c> any run of characters, <c>_</c> one character, case-sensitive, whole value.</summary>
@@ -148,6 +208,22 @@ internal sealed partial class KqlWriter
     }
 
     private Typed In(InExpr i)
+    {
+        if (i.Negated) _negated = !_negated;
+        try
+        {
+            var inner = InCore(i with { Negated = false });
+            var numeric = inner.Text.Contains("todouble(", StringComparison.Ordinal) && i.Items.All(x => x is Literal { Kind: LiteralKind.Number });
+            var guarded = GuardMissing(inner, numeric ? MissingResult.Null : i.Items.Any(x => x is Literal { Text: "" }) ? MissingResult.NotFalse : MissingResult.False, i.Value);
+            return i.Negated ? new("not(" + guarded.Text + ")", KType.Bool) : guarded;
+        }
+        finally
+        {
+            if (i.Negated) _negated = !_negated;
+        }
+    }
+
+    private Typed InCore(InExpr i)
     {
         var value = Expr(i.Value);
         var items = i.Items.Select(Expr).ToList();
@@ -256,7 +332,7 @@ internal sealed partial class KqlWriter
             case "match" when Arity(2):
                 if (args[1] is not Literal { Kind: LiteralKind.String } re) return Unsupported(c, "match() with a computed regular expression is not translated.");
                 // SPL match() finds the regex anywhere in the value, as KQL's matches regex does.
-                return new($"{Str(Arg(0)).Text} matches regex {KqlSyntax.Quote(re.Text)}", KType.Bool);
+                return GuardMissing(new($"{Str(Arg(0)).Text} matches regex {KqlSyntax.Quote(re.Text)}", KType.Bool), MissingResult.False, args[0]);
             case "like" when Arity(2):
                 return Like(args[0], args[1], false, c);
             case "cidrmatch" when Arity(2):

@@ -64,6 +64,9 @@ internal sealed partial class KqlWriter
         var cs = caseSensitive ? "_cs" : "";
         switch (pattern.Shape)
         {
+            case PatternShape.Exact when pattern.Literal.Length == 0:
+                Diagnostics.Add(DiagnosticFacts.KqlApproximation(origin.Span, $"'{field}=\"\"' matches an empty value in Splunk; in KQL a missing string is also empty, so events without '{field}' match too."));
+                return $"isempty({column})";
             case PatternShape.Exact:
                 return caseSensitive ? $"{column} == {KqlSyntax.Quote(pattern.Literal)}" : $"{column} =~ {KqlSyntax.Quote(pattern.Literal)}";
             case PatternShape.Any:

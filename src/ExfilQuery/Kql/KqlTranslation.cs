@@ -29,6 +29,9 @@ public sealed record KqlOptions
 
     /// <summary>Unmapped fields are errors instead of warnings.</summary>
     public bool Strict { get; init; }
+
+    /// <summary>JSON text of a user mapping file that overrides or extends the profile (docs/MAPPING.md).</summary>
+    public string? MappingOverridesJson { get; init; }
 }
 
 /// <summary>A KQL translation: status, query (null when failed) and diagnostics (spans in the SPL as written).</summary>

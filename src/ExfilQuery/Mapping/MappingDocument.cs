@@ -114,6 +114,15 @@ internal sealed class MappingDocumentReader
             _diagnostics.Add(MappingDiagnostics.InvalidJson(JsonLocator.SpanOfError(json, e.LineNumber, e.BytePositionInLine), detail));
             return null;
         }
+        catch (ArgumentException)
+        {
+            // The text cannot be encoded as UTF-8: it holds a UTF-16 surrogate without its pair.
+            var at = 0;
+            while (at < json.Length && !(char.IsSurrogate(json[at]) && !(char.IsHighSurrogate(json[at]) && at + 1 < json.Length && char.IsLowSurrogate(json[at + 1]))))
+                at += char.IsHighSurrogate(json[at]) ? 2 : 1;
+            _diagnostics.Add(MappingDiagnostics.InvalidJson(new Text.TextSpan(Math.Min(at, json.Length), at < json.Length ? 1 : 0), "the text holds an unpaired UTF-16 surrogate."));
+            return null;
+        }
         using (parsed)
         {
             _locator = JsonLocator.Build(json);

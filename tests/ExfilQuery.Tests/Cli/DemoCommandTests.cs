@@ -24,13 +24,13 @@ public sealed class DemoCommandTests
 
         var run = RunIn(string.Empty, TempDirectory(), "demo", dir, "--macros", macros);
 
-        var good = Spl.Parse("index=x process_name=rclone.exe | stats count by host");
-        var macro = Spl.Parse("`corp_source` | stats count", ParseOptions.Default.WithMacros(ExfilQuery.Macros.MacroLibrary.ParseMacrosConf(
-            "[corp_source]\ndefinition = index=main sourcetype=x\n", "macros.conf", out _)));
+        var good = "index=x process_name=rclone.exe | stats count by host";
+        var macroOptions = ParseOptions.Default.WithMacros(ExfilQuery.Macros.MacroLibrary.ParseMacrosConf(
+            "[corp_source]\ndefinition = index=main sourcetype=x\n", "macros.conf", out _));
         var bad = Spl.Parse("index=x \"abc");
         var expected =
             "=== rclone Rclone exfil ===\n" +
-            EndLine(SyntaxPrinter.Print(good.Pipeline)) + EndLine(SyntaxDumper.Dump(good.Pipeline)) +
+            ExpectedShown(good, ParseOptions.Default, tree: false) +
             "\n" +
             "=== 2 ===\n" +
             DiagnosticFormatter.Format(bad) +
@@ -39,12 +39,51 @@ public sealed class DemoCommandTests
             "error CLI0001 at a.jsonl:4:1: This line is not valid JSON; each line must be a JSON object such as {\"id\": 1, \"search\": \"index=main\"}.\n" +
             "\n" +
             "=== b Macro search ===\n" +
-            EndLine(SyntaxPrinter.Print(macro.Pipeline)) + EndLine(SyntaxDumper.Dump(macro.Pipeline)) +
+            ExpectedShown("`corp_source` | stats count", macroOptions, tree: false) +
             "\n" +
-            "4 searches: 2 ok, 2 with errors\n";
+            "4 searches: 2 ok, 2 with errors\n" +
+            ExpectedKqlSummary(full: 2, partial: 0, failed: 2);
         Assert.That(run.Stdout, Is.EqualTo(expected));
         Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Errors));
-        Assert.That(run.Stdout, Does.Contain("\nindex=main sourcetype=x | stats count\n"));
+        Assert.That(run.Stdout, Does.Contain("\nindex=main sourcetype=x | stats count\n--- KQL (profile none): full\nEvents\n| where "));
+        Assert.That(run.Stdout, Does.Not.Contain("Pipeline"), "the syntax tree is shown only with --tree");
+    }
+
+    [Test]
+    public void TreeFlagAddsTheSyntaxTreeAfterTheKql()
+    {
+        var dir = TempDirectory();
+        File.WriteAllText(Path.Combine(dir, "one.spl"), "# name: One\nerror | stats count by host\n");
+        var run = RunIn(string.Empty, TempDirectory(), "demo", dir, "--tree", "--macros", TempFile("m.conf", string.Empty));
+        var search = "error | stats count by host";
+        var tree = SyntaxDumper.Dump(Spl.Parse(search).Pipeline);
+        Assert.That(run.Stdout, Is.EqualTo(
+            "=== one One ===\n" + ExpectedShown(search, ParseOptions.Default, tree: true) + "\n" +
+            "1 searches: 1 ok, 0 with errors\n" + ExpectedKqlSummary(full: 0, partial: 1, failed: 0)));
+        Assert.That(run.Stdout, Does.Contain("--- KQL (profile none): partial\nEvents\n| where _raw contains \"error\"\n"));
+        Assert.That(run.Stdout, Does.Contain("\n" + EndLine(tree) + "\n1 searches"));
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Ok));
+    }
+
+    [Test]
+    public void FailedTranslationIsShownButDoesNotChangeTheExitCode()
+    {
+        var dir = TempDirectory();
+        File.WriteAllText(Path.Combine(dir, "t.jsonl"), "{\"id\":\"t\",\"search\":\"index=x | transaction host\"}\n");
+        var run = RunIn(string.Empty, TempDirectory(), "demo", dir, "--macros", TempFile("m.conf", string.Empty));
+        Assert.That(run.Stdout, Does.StartWith("=== t ===\nindex=x | transaction host\n--- KQL (profile none): failed\nerror "));
+        Assert.That(run.Stdout, Does.EndWith("\n\n1 searches: 1 ok, 0 with errors\n" + ExpectedKqlSummary(full: 0, partial: 0, failed: 1)));
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Ok));
+    }
+
+    [Test]
+    public void ShowsProfileNoneFirstAndDefenderOnlyWhenTheLibraryMapsIt()
+    {
+        Assert.That(DemoCommand.Profiles[0], Is.EqualTo("none"));
+        Assert.That(DemoCommand.Profiles, Is.EqualTo(new[] { "none" }).Or.EqualTo(new[] { "none", "defender" }));
+        var defender = ExfilQuery.Kql.KqlBackend.Translate("| tstats count from datamodel=Endpoint.Processes by Processes.process_name", null,
+            ExfilQuery.Kql.KqlOptions.Default with { Profile = "defender" });
+        Assert.That(DemoCommand.Profiles.Contains("defender"), Is.EqualTo(defender.Query?.Contains("DeviceProcessEvents", StringComparison.Ordinal) == true));
     }
 
     [Test]
@@ -55,7 +94,8 @@ public sealed class DemoCommandTests
         var run = RunIn(string.Empty, TempDirectory(), "demo", dir, "--macros", TempFile("m.conf", string.Empty));
         Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Ok));
         Assert.That(run.Stdout, Does.StartWith("=== one ===\nindex=x | stats count BY host\n").Or.StartWith("=== one ===\nindex=x | stats count by host\n"));
-        Assert.That(run.Stdout, Does.EndWith("\n\n1 searches: 1 ok, 0 with errors\n"));
+        Assert.That(run.Stdout, Does.EndWith("\n\n1 searches: 1 ok, 0 with errors\n" + ExpectedKqlSummary(full: 1, partial: 0, failed: 0)));
+        Assert.That(run.Stdout, Does.Contain("\n--- KQL (profile none): full\nEvents\n| where index =~ \"x\"\n"));
     }
 
     [Test]
@@ -66,7 +106,7 @@ public sealed class DemoCommandTests
         File.WriteAllText(Path.Combine(cwd, "fixtures", "seeds", "s.jsonl"), "{\"id\":\"s1\",\"search\":\"index=x\"}\n");
         var run = RunIn(string.Empty, cwd, "demo", "--macros", TempFile("m.conf", string.Empty));
         Assert.That(run.Stdout, Does.StartWith("=== s1 ===\n"));
-        Assert.That(run.Stdout, Does.EndWith("1 searches: 1 ok, 0 with errors\n"));
+        Assert.That(run.Stdout, Does.EndWith("1 searches: 1 ok, 0 with errors\n" + ExpectedKqlSummary(full: 1, partial: 0, failed: 0)));
     }
 
     [Test]
@@ -95,4 +135,27 @@ public sealed class DemoCommandTests
     }
 
     private static string EndLine(string text) => text.EndsWith('\n') ? text : text + "\n";
+
+    /// <summary>What demo shows for a search that parses, built from the library by hand: the canonical SPL, the
+    /// parse diagnostics, per profile the KQL header, query and the diagnostics the translation adds, then (with
+    /// <paramref name="tree"/>) the syntax tree.</summary>
+    private static string ExpectedShown(string search, ParseOptions options, bool tree)
+    {
+        var parse = Spl.Parse(search, options);
+        Assert.That(parse.Ok, Is.True);
+        var text = EndLine(SyntaxPrinter.Print(parse.Pipeline)) + DiagnosticFormatter.Format(parse);
+        foreach (var profile in DemoCommand.Profiles)
+        {
+            var translation = ExfilQuery.Kql.KqlBackend.Translate(search, options, ExfilQuery.Kql.KqlOptions.Default with { Profile = profile });
+            text += "--- KQL (profile " + profile + "): " + translation.StatusName + "\n";
+            if (translation.Query is not null) text += EndLine(translation.Query);
+            text += DiagnosticFormatter.Format(translation.Diagnostics.Where(d => !parse.Diagnostics.Contains(d)), parse.Source);
+        }
+        if (tree) text += EndLine(SyntaxDumper.Dump(parse.Pipeline));
+        return text;
+    }
+
+    /// <summary>The KQL summary lines, the same counts for every profile demo shows.</summary>
+    private static string ExpectedKqlSummary(int full, int partial, int failed) => string.Concat(DemoCommand.Profiles.Select(p =>
+        $"KQL (profile {p}): {full} full, {partial} partial, {failed} failed\n"));
 }

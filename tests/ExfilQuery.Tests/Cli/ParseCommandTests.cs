@@ -136,7 +136,9 @@ public sealed class ParseCommandTests
             "exfilq: " + message + "\n" +
             "Usage: exfilq parse [--macros FILE] [--print] [SEARCH | -]\n" +
             "       exfilq parse --batch FILE|- [--macros FILE]\n" +
-            "       exfilq demo [DIR] [--macros FILE]\n" +
+            "       exfilq translate --to kql [OPTIONS] [SEARCH | -]\n" +
+            "       exfilq translate --to kql --batch FILE|- [OPTIONS]\n" +
+            "       exfilq demo [DIR] [--macros FILE] [--tree]\n" +
             "       exfilq --help | --version\n" +
             "Try 'exfilq --help' for more information.\n"));
     }
@@ -157,7 +159,7 @@ public sealed class ParseCommandTests
     public void CommandHelp()
     {
         Assert.That(Exfilq("parse", "--help").Stdout, Does.StartWith("Usage: exfilq parse [--macros FILE] [--print] [SEARCH | -]\n"));
-        Assert.That(Exfilq("help", "demo").Stdout, Does.StartWith("Usage: exfilq demo [DIR] [--macros FILE]\n"));
+        Assert.That(Exfilq("help", "demo").Stdout, Does.StartWith("Usage: exfilq demo [DIR] [--macros FILE] [--tree]\n"));
         Assert.That(Exfilq("demo", "-h").ExitCode, Is.EqualTo(ExitCodes.Ok));
     }
 

@@ -148,6 +148,16 @@ public class OverrideTests
     }
 
     [Test]
+    public void UnpairedSurrogateGivesMap0002()
+    {
+        var json = "{\"datasets\": {\"Endpoint.Processes\": {\"note\": \"x\ud800y\"}}}";
+        var p = Apply(Defender, json, out var d);
+        Assert.That(p, Is.SameAs(Defender));
+        Assert.That(d.Single().Code, Is.EqualTo("MAP0002"));
+        Assert.That(json[d.Single().Span.Start], Is.EqualTo('\ud800'));
+    }
+
+    [Test]
     public void WrongShapeGivesMap0003AtTheEntry()
     {
         const string json = """{"datasets": {"Endpoint.Processes": {"fields": {"user": "AccountUpn"}}}}""";
@@ -239,7 +249,8 @@ public class MappingRobustnessTests
             .Concat(Enumerable.Range(0, 150).Select(_ =>
             {
                 var chars = text.ToCharArray();
-                chars[random.Next(chars.Length)] = "{}[]\":,\\ 0an\u00e9\ud800"[random.Next(16)];
+                const string noise = "{}[]\":,\\ 0an\u00e9\ud800";
+                chars[random.Next(chars.Length)] = noise[random.Next(noise.Length)];
                 return new string(chars);
             }));
         Assert.Multiple(() =>

@@ -1,0 +1,241 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using ExfilQuery.Diagnostics;
+using ExfilQuery.Kql;
+using ExfilQuery.Text;
+
+namespace ExfilQuery.Cli;
+
+/// <summary><c>exfilq translate --to kql [--profile NAME] [--table NAME] [--mapping FILE] [--macros FILE] [--strict]
+/// [SEARCH | -]</c> and the same with <c>--batch FILE|-</c>.</summary>
+internal static class TranslateCommand
+{
+    private static readonly CommandSpec Spec = new("translate", ["--strict"],
+        ["--to", "--profile", "--table", "--mapping", "--macros", "--batch"], MaxPositionals: 1);
+
+    /// <summary>Runs the command with the arguments after <c>translate</c>.</summary>
+    public static int Run(IReadOnlyList<string> args, CliContext context)
+    {
+        var parsed = CommandLine.Parse(args, Spec);
+        if (parsed.Has("--help"))
+        {
+            context.Out.Write(Usage.Translate);
+            return ExitCodes.Ok;
+        }
+        CheckTarget(parsed.Value("--to"));
+        var batch = parsed.Value("--batch");
+        if (batch is not null && parsed.Positionals.Count > 0)
+        {
+            throw new UsageException("'translate': a search argument cannot be used with --batch.");
+        }
+        if (parsed.Value("--table") is { Length: 0 }) throw new UsageException("'translate': --table needs a table name.");
+
+        var options = KqlOptions.Default with
+        {
+            // The profile name is passed through as given: the library reports a name it does not know (MAP0001).
+            Profile = parsed.Value("--profile") ?? KqlOptions.Default.Profile,
+            Table = parsed.Value("--table") ?? KqlOptions.Default.Table,
+            Strict = parsed.Has("--strict"),
+        };
+        MappingFile? mapping = null;
+        if (parsed.Value("--mapping") is { } mappingPath)
+        {
+            mapping = MappingFile.Load(mappingPath, context);
+            options = options with { MappingOverridesJson = mapping.Source.Text };
+        }
+        var parseOptions = ParseOptions.Default;
+        if (parsed.Value("--macros") is { } macros)
+        {
+            parseOptions = parseOptions.WithMacros(MacroLoading.Load(context.ResolvePath(macros), context));
+        }
+        return batch is not null
+            ? RunBatch(batch, parseOptions, options, mapping, context)
+            : RunSingle(parsed.Positionals.Count == 0 ? "-" : parsed.Positionals[0], parseOptions, options, mapping, context);
+    }
+
+    /// <summary>Only KQL is implemented; the other targets the project plans are named as such.</summary>
+    private static void CheckTarget(string? target)
+    {
+        switch (target)
+        {
+            case null:
+                throw new UsageException("'translate': --to is required; the only target implemented so far is 'kql' (--to kql).");
+            case "kql":
+                return;
+            case "eql" or "esql":
+                throw new UsageException($"'translate': --to {target} is not implemented yet; the only target implemented so far is 'kql'.");
+            default:
+                throw new UsageException($"'translate': unknown target '{target}'; the only target implemented so far is 'kql' (eql and esql are planned).");
+        }
+    }
+
+    private static int RunSingle(string search, ParseOptions parseOptions, KqlOptions options, MappingFile? mapping, CliContext context)
+    {
+        if (search == "-") search = ParseCommand.TrimTrailingLineBreaks(context.In.ReadToEnd());
+        var translation = Translate(search, parseOptions, options);
+        context.Out.Write(Render(translation, new SourceText(search), mapping));
+        return Failed(translation) ? ExitCodes.Errors : ExitCodes.Ok;
+    }
+
+    /// <summary>The text output for one translation: the query (when there is one), <c>status: NAME</c>, then the
+    /// diagnostics with a caret under the position.</summary>
+    internal static string Render(KqlTranslation translation, SourceText search, MappingFile? mapping)
+    {
+        var sb = new StringBuilder();
+        if (translation.Query is not null) sb.Append(ParseCommand.Lines(translation.Query));
+        sb.Append("status: ").Append(translation.StatusName).Append('\n');
+        sb.Append(FormatDiagnostics(translation.Diagnostics, search, mapping));
+        return sb.ToString();
+    }
+
+    /// <summary>Diagnostics as text. Diagnostics about the mapping file name it and point into it; every other
+    /// diagnostic points into the search.</summary>
+    internal static string FormatDiagnostics(IEnumerable<Diagnostic> diagnostics, SourceText search, MappingFile? mapping)
+    {
+        var sb = new StringBuilder();
+        foreach (var d in diagnostics)
+        {
+            if (mapping is not null && MappingFile.IsAbout(d))
+            {
+                // Same shape as any other diagnostic, with the file's name before line:column.
+                var at = mapping.Source.GetLinePosition(Math.Clamp(d.Span.Start, 0, mapping.Source.Text.Length));
+                var text = DiagnosticFormatter.Format(d, mapping.Source);
+                var sourceLines = text[(text.IndexOf('\n', StringComparison.Ordinal) + 1)..];
+                sb.Append(string.Create(CultureInfo.InvariantCulture,
+                    $"{d.SeverityName} {d.Code} at {mapping.DisplayName}:{at.Line}:{at.Column}: {DiagnosticFormatter.SingleLine(d.Message)}\n"));
+                sb.Append(sourceLines);
+            }
+            else
+            {
+                sb.Append(DiagnosticFormatter.Format(d, search));
+            }
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>Diagnostics for JSON output, with one-based line and column in the search (or, for diagnostics about
+    /// the mapping file, in that file).</summary>
+    internal static IEnumerable<JsonDiagnostic> JsonDiagnostics(IEnumerable<Diagnostic> diagnostics, SourceText search, MappingFile? mapping)
+    {
+        foreach (var d in diagnostics)
+        {
+            var source = mapping is not null && MappingFile.IsAbout(d) ? mapping.Source : search;
+            var position = source.GetLinePosition(Math.Clamp(d.Span.Start, 0, source.Text.Length));
+            yield return new JsonDiagnostic(d.Code, d.SeverityName, d.Message, position.Line, position.Column);
+        }
+    }
+
+    /// <summary>True when the translation failed or has an error diagnostic (exit code 1).</summary>
+    internal static bool Failed(KqlTranslation translation) =>
+        translation.Status == TranslationStatus.Failed || translation.Diagnostics.Any(d => d.IsError);
+
+    /// <summary>Translates one search. <see cref="KqlBackend.Translate(string, ParseOptions?, KqlOptions?)"/> never
+    /// throws by contract; should it ever, the failure is reported as an SPL9999 internal error so that one search
+    /// cannot stop a batch run.</summary>
+    internal static KqlTranslation Translate(string search, ParseOptions parseOptions, KqlOptions options)
+    {
+        try
+        {
+            return KqlBackend.Translate(search, parseOptions, options);
+        }
+#pragma warning disable CA1031 // one failing search is reported, and the others go on
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            var d = DiagnosticFacts.InternalError(TextSpan.Empty, e.GetType().Name + ": " + e.Message);
+            return new KqlTranslation(TranslationStatus.Failed, null, [d]);
+        }
+    }
+
+    private static int RunBatch(string path, ParseOptions parseOptions, KqlOptions options, MappingFile? mapping, CliContext context)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        TextReader reader;
+        if (path == "-")
+        {
+            reader = context.In;
+        }
+        else
+        {
+            var full = context.ResolvePath(path);
+            if (!File.Exists(full)) throw new CliFailureException($"batch input '{full}' not found.");
+            reader = new StreamReader(full, new UTF8Encoding(false), detectEncodingFromByteOrderMarks: true);
+        }
+        int total = 0, fullCount = 0, partial = 0, failed = 0;
+        var anyErrors = false;
+        var json = new JsonOutput();
+        try
+        {
+            foreach (var record in JsonLinesInput.Read(reader))
+            {
+                total++;
+                string line;
+                if (record.Search is null)
+                {
+                    failed++;
+                    line = json.TranslationLine(record.Id, "failed", null,
+                        [new JsonDiagnostic(CliDiagnostics.InputLineUnreadable, "error", record.Error ?? "This line cannot be read.", record.Line, 1)]);
+                }
+                else
+                {
+                    var translation = Translate(record.Search, parseOptions, options);
+                    switch (translation.Status)
+                    {
+                        case TranslationStatus.Full: fullCount++; break;
+                        case TranslationStatus.Partial: partial++; break;
+                        default: failed++; break;
+                    }
+                    if (Failed(translation)) anyErrors = true;
+                    line = json.TranslationLine(record.Id, translation.StatusName, translation.Query,
+                        JsonDiagnostics(translation.Diagnostics, new SourceText(record.Search), mapping));
+                }
+                context.Out.Write(line);
+                context.Out.Write('\n');
+            }
+        }
+        finally
+        {
+            if (!ReferenceEquals(reader, context.In)) reader.Dispose();
+        }
+        stopwatch.Stop();
+        var ms = stopwatch.Elapsed.TotalMilliseconds;
+        var perSecond = total / Math.Max(stopwatch.Elapsed.TotalSeconds, 1e-9);
+        context.Error.Write(string.Create(CultureInfo.InvariantCulture,
+            $"translated {total} searches: {fullCount} full, {partial} partial, {failed} failed ({ms:0} ms, {perSecond:0} searches/s)\n"));
+        return failed == 0 && !anyErrors ? ExitCodes.Ok : ExitCodes.Errors;
+    }
+}
+
+/// <summary>The user mapping file named by <c>--mapping</c>: its text (passed to the library as
+/// <see cref="KqlOptions.MappingOverridesJson"/>) and the name to show in diagnostics.</summary>
+internal sealed record MappingFile(string DisplayName, SourceText Source)
+{
+    /// <summary>Reads <paramref name="path"/> (UTF-8; a byte order mark is dropped). A missing or unreadable file
+    /// is a <see cref="CliFailureException"/>.</summary>
+    public static MappingFile Load(string path, CliContext context)
+    {
+        var full = context.ResolvePath(path);
+        if (!File.Exists(full)) throw new CliFailureException($"mapping file '{full}' not found.");
+        string text;
+        try
+        {
+            text = File.ReadAllText(full, new UTF8Encoding(false));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CliFailureException($"mapping file '{full}' cannot be read: {e.Message}");
+        }
+        if (text.StartsWith('\uFEFF')) text = text[1..];
+        return new MappingFile(path, new SourceText(text));
+    }
+
+    /// <summary>True for diagnostics about the mapping file's text (MAP0002–MAP0019: not JSON, wrong shape, unknown
+    /// members, columns or transforms), whose spans point into the file rather than into the search. MAP0001
+    /// (unknown profile) and MAP0020 and up (applying the mapping to a search) are about the search.</summary>
+    public static bool IsAbout(Diagnostic diagnostic) =>
+        diagnostic.Code.Length == 7
+        && diagnostic.Code.StartsWith("MAP", StringComparison.Ordinal)
+        && int.TryParse(diagnostic.Code.AsSpan(3), NumberStyles.None, CultureInfo.InvariantCulture, out var n)
+        && n is >= 2 and < 20;
+}
