@@ -27,7 +27,13 @@ internal sealed partial class KqlWriter
             var rendered = Aggregation(agg);
             if (rendered is { } r) aggregations.Add((agg.OutputName, r.Text, r.Type));
         }
-        var keys = a.GroupBy.Select(g => g == "_time" && a.TimeSpan is not null ? $"{Column("_time")} = bin({Column("_time")}, {Span(a.TimeSpan, a)})" : Column(g)).ToList();
+        // Group keys keep their SPL names (`['Processes.dest'] = DeviceName`) so later stages find them.
+        var keys = a.GroupBy.Select(g =>
+        {
+            var column = Column(g);
+            if (g == "_time" && a.TimeSpan is not null) return $"{KqlSyntax.Identifier("_time")} = bin({column}, {Span(a.TimeSpan, a)})";
+            return column == KqlSyntax.Identifier(g) ? column : $"{KqlSyntax.Identifier(g)} = {column}";
+        }).ToList();
         var summarize = "summarize " + string.Join(", ", aggregations.Select(x => $"{KqlSyntax.Identifier(x.Name)} = {x.Text}")) + (keys.Count > 0 ? " by " + string.Join(", ", keys) : "");
         var guard = a.GroupBy.IsEmpty ? null : "where " + string.Join(" and ", a.GroupBy.Select(g => TypeOf(g) == KType.String ? $"isnotempty({Column(g)})" : $"isnotnull({Column(g)})"));
 

@@ -86,9 +86,13 @@ internal sealed partial class KqlWriter(KqlOptions options)
     {
         RuntimeHelpers.EnsureSufficientExecutionStack();
         var lets = new List<string>();
-        var lines = new List<string> { WriteSource(detection.Source) };
+        var sourceFilters = new List<string>();
+        _currentSpan = detection.Source.Span;
+        var lines = new List<string> { WriteSource(detection.Source, sourceFilters) };
+        lines.AddRange(sourceFilters.Select(f => "where " + f));
         foreach (var stage in detection.Stages)
         {
+            _currentSpan = stage.Span;
             var line = WriteStage(stage);
             if (_pendingLet is { } name)
             {
@@ -102,7 +106,7 @@ internal sealed partial class KqlWriter(KqlOptions options)
         return string.Concat(lets.Select(l => l + "\n")) + string.Join("\n| ", lines);
     }
 
-    private string WriteSource(DataSource source)
+    private string WriteSource(DataSource source, List<string> filters)
     {
         _types = new Dictionary<string, KType>(StringComparer.Ordinal) { ["_time"] = KType.DateTime };
         SourceColumns["_time"] = "datetime";
@@ -113,6 +117,11 @@ internal sealed partial class KqlWriter(KqlOptions options)
         }
         switch (source)
         {
+            case DataModelSource d when !Profile.IsIdentity:
+                return WriteMappedDataModel(d, filters) ?? "print x=1";
+            case EventsSource when !Profile.IsIdentity:
+                Diagnostics.Add(DiagnosticFacts.KqlUnsupported(source.Span, $"Selecting the '{Profile.Name}' table for a raw event search (sourcetype/source conditions) is not translated yet; use profile 'none' or a tstats data model search."));
+                return "print x=1";
             case EventsSource:
             case DataModelSource:
                 return KqlSyntax.Identifier(options.Table);
@@ -135,6 +144,7 @@ internal sealed partial class KqlWriter(KqlOptions options)
             // After an aggregation or projection the columns are known: a missing field is null in SPL, and
             // naming it in KQL would be an error. "" is KQL's empty (missing) string.
             if (_closed) return "\"\"";
+            if (!_definedFields.Contains(field) && MappedSourceField(field) is { } mapped) return mapped.Text;
             if (!_definedFields.Contains(field))
             {
                 SourceColumns.TryAdd(field, "string");
@@ -169,7 +179,18 @@ internal sealed partial class KqlWriter(KqlOptions options)
     /// <summary>Fields some stage has produced (so not source columns even after a projection drops them).</summary>
     private readonly HashSet<string> _definedFields = new(StringComparer.Ordinal);
 
-    private KType TypeOf(string field) => _types.TryGetValue(field, out var t) ? t : KType.String;
+    private KType TypeOf(string field) =>
+        _types.TryGetValue(field, out var t) ? t
+        : !_closed && !_definedFields.Contains(field) && _dataset is not null && MappedSourceFieldQuiet(field) is { } type ? type
+        : KType.String;
+
+    private KType? MappedSourceFieldQuiet(string field)
+    {
+        var count = Diagnostics.Count;
+        var mapped = MappedSourceField(field);
+        if (Diagnostics.Count > count) Diagnostics.RemoveRange(count, Diagnostics.Count - count);
+        return mapped?.Type;
+    }
 
     // ------------------------------------------------------------------ stages
 

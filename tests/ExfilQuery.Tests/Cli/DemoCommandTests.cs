@@ -42,7 +42,8 @@ public sealed class DemoCommandTests
             ExpectedShown("`corp_source` | stats count", macroOptions, tree: false) +
             "\n" +
             "4 searches: 2 ok, 2 with errors\n" +
-            ExpectedKqlSummary(full: 2, partial: 0, failed: 2);
+            ExpectedKqlSummary((good, ParseOptions.Default), ("index=x \"abc", ParseOptions.Default), (null, ParseOptions.Default),
+                ("`corp_source` | stats count", macroOptions));
         Assert.That(run.Stdout, Is.EqualTo(expected));
         Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Errors));
         Assert.That(run.Stdout, Does.Contain("\nindex=main sourcetype=x | stats count\n--- KQL (profile none): full\nEvents\n| where "));
@@ -59,7 +60,7 @@ public sealed class DemoCommandTests
         var tree = SyntaxDumper.Dump(Spl.Parse(search).Pipeline);
         Assert.That(run.Stdout, Is.EqualTo(
             "=== one One ===\n" + ExpectedShown(search, ParseOptions.Default, tree: true) + "\n" +
-            "1 searches: 1 ok, 0 with errors\n" + ExpectedKqlSummary(full: 0, partial: 1, failed: 0)));
+            "1 searches: 1 ok, 0 with errors\n" + ExpectedKqlSummary((search, ParseOptions.Default))));
         Assert.That(run.Stdout, Does.Contain("--- KQL (profile none): partial\nEvents\n| where _raw contains \"error\"\n"));
         Assert.That(run.Stdout, Does.Contain("\n" + EndLine(tree) + "\n1 searches"));
         Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Ok));
@@ -72,8 +73,24 @@ public sealed class DemoCommandTests
         File.WriteAllText(Path.Combine(dir, "t.jsonl"), "{\"id\":\"t\",\"search\":\"index=x | transaction host\"}\n");
         var run = RunIn(string.Empty, TempDirectory(), "demo", dir, "--macros", TempFile("m.conf", string.Empty));
         Assert.That(run.Stdout, Does.StartWith("=== t ===\nindex=x | transaction host\n--- KQL (profile none): failed\nerror "));
-        Assert.That(run.Stdout, Does.EndWith("\n\n1 searches: 1 ok, 0 with errors\n" + ExpectedKqlSummary(full: 0, partial: 0, failed: 1)));
+        Assert.That(run.Stdout, Does.EndWith("\n\n1 searches: 1 ok, 0 with errors\n" + ExpectedKqlSummary(("index=x | transaction host", ParseOptions.Default))));
         Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Ok));
+    }
+
+    [Test]
+    public void BundledSeedsShowKqlForEverySearch()
+    {
+        var run = RunIn(string.Empty, RepositoryRoot(), "demo");
+        var lines = Lines(run.Stdout);
+        var searches = lines.Count(l => l.StartsWith("=== ", StringComparison.Ordinal));
+        Assert.That(searches, Is.GreaterThanOrEqualTo(16));
+        foreach (var profile in DemoCommand.Profiles)
+        {
+            Assert.That(lines.Count(l => l.StartsWith("--- KQL (profile " + profile + "): ", StringComparison.Ordinal)), Is.EqualTo(searches));
+        }
+        Assert.That(lines, Has.None.EqualTo("Pipeline"));
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Ok));
+        Assert.That(run.Stderr, Does.StartWith("exfilq: using "));
     }
 
     [Test]
@@ -94,7 +111,8 @@ public sealed class DemoCommandTests
         var run = RunIn(string.Empty, TempDirectory(), "demo", dir, "--macros", TempFile("m.conf", string.Empty));
         Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Ok));
         Assert.That(run.Stdout, Does.StartWith("=== one ===\nindex=x | stats count BY host\n").Or.StartWith("=== one ===\nindex=x | stats count by host\n"));
-        Assert.That(run.Stdout, Does.EndWith("\n\n1 searches: 1 ok, 0 with errors\n" + ExpectedKqlSummary(full: 1, partial: 0, failed: 0)));
+        Assert.That(run.Stdout, Does.EndWith("\n\n1 searches: 1 ok, 0 with errors\n" + ExpectedKqlSummary(("index=x | stats count by host", ParseOptions.Default))));
+        Assert.That(run.Stdout, Does.Contain("\n1 searches: 1 ok, 0 with errors\nKQL (profile none): 1 full, 0 partial, 0 failed\n"));
         Assert.That(run.Stdout, Does.Contain("\n--- KQL (profile none): full\nEvents\n| where index =~ \"x\"\n"));
     }
 
@@ -106,7 +124,7 @@ public sealed class DemoCommandTests
         File.WriteAllText(Path.Combine(cwd, "fixtures", "seeds", "s.jsonl"), "{\"id\":\"s1\",\"search\":\"index=x\"}\n");
         var run = RunIn(string.Empty, cwd, "demo", "--macros", TempFile("m.conf", string.Empty));
         Assert.That(run.Stdout, Does.StartWith("=== s1 ===\n"));
-        Assert.That(run.Stdout, Does.EndWith("1 searches: 1 ok, 0 with errors\n" + ExpectedKqlSummary(full: 1, partial: 0, failed: 0)));
+        Assert.That(run.Stdout, Does.EndWith("1 searches: 1 ok, 0 with errors\n" + ExpectedKqlSummary(("index=x", ParseOptions.Default))));
     }
 
     [Test]
@@ -155,7 +173,14 @@ public sealed class DemoCommandTests
         return text;
     }
 
-    /// <summary>The KQL summary lines, the same counts for every profile demo shows.</summary>
-    private static string ExpectedKqlSummary(int full, int partial, int failed) => string.Concat(DemoCommand.Profiles.Select(p =>
-        $"KQL (profile {p}): {full} full, {partial} partial, {failed} failed\n"));
+    /// <summary>The KQL summary lines for these searches (null: an input line that cannot be read), counted per
+    /// profile from the library's translations; a search that does not parse counts as failed.</summary>
+    private static string ExpectedKqlSummary(params (string? Search, ParseOptions Options)[] searches) => string.Concat(DemoCommand.Profiles.Select(p =>
+    {
+        var statuses = searches.Select(s => s.Search is null ? ExfilQuery.Kql.TranslationStatus.Failed
+            : ExfilQuery.Kql.KqlBackend.Translate(s.Search, s.Options, ExfilQuery.Kql.KqlOptions.Default with { Profile = p }).Status).ToList();
+        int Count(ExfilQuery.Kql.TranslationStatus status) => statuses.Count(x => x == status);
+        return $"KQL (profile {p}): {Count(ExfilQuery.Kql.TranslationStatus.Full)} full, {Count(ExfilQuery.Kql.TranslationStatus.Partial)} partial, " +
+            $"{Count(ExfilQuery.Kql.TranslationStatus.Failed)} failed\n";
+    }));
 }

@@ -9,7 +9,7 @@ namespace ExfilQuery.Tests.Kql;
 public class KqlGoldenTests
 {
     private static IEnumerable<TestCaseData> Cases() =>
-        from profile in new[] { "none" }
+        from profile in new[] { "none", "defender", "sentinel", "asim" }
         from seed in TestData.SeedSearches()
         select new TestCaseData(profile, seed).SetName($"{profile}/{seed.Id}");
 
