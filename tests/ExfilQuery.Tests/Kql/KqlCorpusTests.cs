@@ -22,7 +22,15 @@ public class KqlCorpusTests
     {
         var translation = Translate(seed.Search);
         TestContext.Out.WriteLine(translation.StatusName + "\n" + translation.Query + "\n" + string.Join("\n", translation.Diagnostics));
-        if (translation.Query is null) Assert.Ignore("no query emitted (failed): " + string.Join("; ", translation.Diagnostics.Where(d => d.IsError)));
+        if (translation.Query is null)
+        {
+            // A failed translation must say why, at a place in the SPL the user wrote.
+            Assert.That(translation.Status, Is.EqualTo(TranslationStatus.Failed));
+            var errors = translation.Diagnostics.Where(d => d.IsError).ToList();
+            Assert.That(errors, Is.Not.Empty);
+            Assert.That(errors.All(d => d.Span.End <= seed.Search.Length), Is.True, "error spans lie in the SPL as written");
+            return;
+        }
         var diagnostics = KustoChecker.Sentinel.Check(translation.Query, Tables(translation));
         Assert.That(diagnostics.Where(d => d.Category == "syntax"), Is.Empty, KustoChecker.Describe(translation.Query, diagnostics));
         if (translation.Status == TranslationStatus.Full)
