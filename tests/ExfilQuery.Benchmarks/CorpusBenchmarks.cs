@@ -41,6 +41,7 @@ public class CorpusBenchmarks
             foreach (var search in _searches) Spl.Parse(search, _options);
             foreach (var text in _expanded) Spl.Parse(text, _expandedOptions);
             foreach (var search in _searches) MacroExpander.Expand(search, _library);
+            foreach (var search in _searches) Kql.KqlBackend.Translate(search, _options, _defender);
         }
 
         if (_searches.Length != QueriesPerInvoke)
@@ -63,6 +64,18 @@ public class CorpusBenchmarks
             if (!Spl.Parse(_searches[Next()], _options).Ok) errors++;
         return errors;
     }
+
+    /// <summary>End to end: parse, expand, lower and translate to KQL (profile defender).</summary>
+    [Benchmark(OperationsPerInvoke = QueriesPerInvoke)]
+    public int TranslateToKqlDefender()
+    {
+        var failed = 0;
+        for (var n = 0; n < QueriesPerInvoke; n++)
+            if (Kql.KqlBackend.Translate(_searches[Next()], _options, _defender).Query is null) failed++;
+        return failed;
+    }
+
+    private readonly Kql.KqlOptions _defender = Kql.KqlOptions.Default with { Profile = "defender" };
 
     [Benchmark(OperationsPerInvoke = QueriesPerInvoke)]
     public int ParseOnly()

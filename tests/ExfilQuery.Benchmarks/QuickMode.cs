@@ -26,6 +26,15 @@ internal static class QuickMode
         var perSecond = searches.Length * timedPasses / stopwatch.Elapsed.TotalSeconds;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"parse+expand: {perSecond:F0} queries/s ({searches.Length} queries, {msPerPass:F1} ms/pass)"));
+        var defender = Kql.KqlOptions.Default with { Profile = "defender" };
+        for (var pass = 0; pass < warmupPasses; pass++)
+            foreach (var search in searches) sink += Kql.KqlBackend.Translate(search, options, defender).Query is null ? 1 : 0;
+        stopwatch.Restart();
+        for (var pass = 0; pass < timedPasses; pass++)
+            foreach (var search in searches) sink += Kql.KqlBackend.Translate(search, options, defender).Query is null ? 1 : 0;
+        stopwatch.Stop();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"translate to KQL (defender): {searches.Length * timedPasses / stopwatch.Elapsed.TotalSeconds:F0} detections/s ({searches.Length} detections, {stopwatch.Elapsed.TotalMilliseconds / timedPasses:F1} ms/pass)"));
         GC.KeepAlive(sink);
         return 0;
     }

@@ -64,6 +64,22 @@ internal sealed partial class KqlWriter
     /// <summary>The KQL for a source field under the dataset mapping, or null when the field is not a dataset field.</summary>
     private (string Text, KType Type)? MappedSourceField(string field)
     {
+        if (field == "_time" && (_rawSource?.Source ?? _dataset?.Mapping.Source) is { } table
+            && !((_rawSource?.Fields ?? _dataset!.Value.Mapping.Fields).TryGetValue("_time", out var timeMapping) && timeMapping.IsMapped))
+        {
+            // Every Defender table has Timestamp; Sentinel tables and the ASIM parsers have TimeGenerated.
+            var column = Profile.Schema.TryGetColumnType(table.Table, "Timestamp", out var t) && t == "datetime" ? "Timestamp" : "TimeGenerated";
+            return (column, KType.DateTime);
+        }
+        if (_rawSource is { } raw)
+        {
+            if (raw.TryGetField(field, out var rawField) && rawField.IsMapped) return Render(field, rawField);
+            Diagnostics.Add(DiagnosticFacts.KqlUnmappedField(_currentSpan, field, Profile.Name, options.Strict) with
+            {
+                Message = $"Field '{field}' has no mapping for source '{raw.Name}' in profile '{Profile.Name}'{(rawField?.Note is { } n ? " (" + n + ")" : "")}; it is kept as written.",
+            });
+            return (KqlSyntax.Identifier(field), KType.String);
+        }
         if (_dataset is not { } ds) return null;
         string cim;
         if (field == "_time") cim = "_time";
@@ -78,7 +94,12 @@ internal sealed partial class KqlWriter
             });
             return (KqlSyntax.Identifier(field), KType.String);
         }
-        var column = KqlSyntax.Identifier(fm.Column);
+        return Render(field, fm);
+    }
+
+    private (string Text, KType Type) Render(string field, FieldMapping fm)
+    {
+        var column = KqlSyntax.Identifier(fm.Column!);
         var type = KustoType(fm.ResultType ?? fm.ColumnType);
         switch (fm.Transform)
         {

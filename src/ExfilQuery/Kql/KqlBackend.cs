@@ -88,9 +88,29 @@ internal sealed partial class KqlWriter(KqlOptions options)
         var lets = new List<string>();
         var sourceFilters = new List<string>();
         _currentSpan = detection.Source.Span;
-        var lines = new List<string> { WriteSource(detection.Source, sourceFilters) };
+        var stages = detection.Stages;
+        string sourceText;
+        if (detection.Source is EventsSource && !Profile.IsIdentity)
+        {
+            // The first filter's source conditions pick the table; what remains of the filter stays.
+            var first = stages.FirstOrDefault() as FilterStage;
+            if (SelectRawSource(first) is { } selected)
+            {
+                sourceText = WriteRawSource(selected.Source, sourceFilters);
+                stages = selected.Remaining is null ? stages.RemoveAt(0) : stages.SetItem(0, first! with { Predicate = selected.Remaining });
+            }
+            else
+            {
+                sourceText = UnselectedRawSource(detection.Source);
+            }
+        }
+        else
+        {
+            sourceText = WriteSource(detection.Source, sourceFilters);
+        }
+        var lines = new List<string> { sourceText };
         lines.AddRange(sourceFilters.Select(f => "where " + f));
-        foreach (var stage in detection.Stages)
+        foreach (var stage in stages)
         {
             _currentSpan = stage.Span;
             var line = WriteStage(stage);
@@ -119,9 +139,6 @@ internal sealed partial class KqlWriter(KqlOptions options)
         {
             case DataModelSource d when !Profile.IsIdentity:
                 return WriteMappedDataModel(d, filters) ?? "print x=1";
-            case EventsSource when !Profile.IsIdentity:
-                Diagnostics.Add(DiagnosticFacts.KqlUnsupported(source.Span, $"Selecting the '{Profile.Name}' table for a raw event search (sourcetype/source conditions) is not translated yet; use profile 'none' or a tstats data model search."));
-                return "print x=1";
             case EventsSource:
             case DataModelSource:
                 return KqlSyntax.Identifier(options.Table);
@@ -181,7 +198,7 @@ internal sealed partial class KqlWriter(KqlOptions options)
 
     private KType TypeOf(string field) =>
         _types.TryGetValue(field, out var t) ? t
-        : !_closed && !_definedFields.Contains(field) && _dataset is not null && MappedSourceFieldQuiet(field) is { } type ? type
+        : !_closed && !_definedFields.Contains(field) && (_dataset is not null || _rawSource is not null) && MappedSourceFieldQuiet(field) is { } type ? type
         : KType.String;
 
     private KType? MappedSourceFieldQuiet(string field)
