@@ -316,6 +316,10 @@ internal sealed partial class KqlWriter(KqlOptions options)
         return "extend " + string.Join(", ", assignments) + (away.Count > 0 ? "\n| project-away " + string.Join(", ", away) : "");
     }
 
+    private static bool IsColumnName(string text) =>
+        text.StartsWith("['", StringComparison.Ordinal) && text.EndsWith("']", StringComparison.Ordinal)
+        || text.Length > 0 && (char.IsAsciiLetter(text[0]) || text[0] == '_') && text.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
+
     private static string Unbracket(string identifier) =>
         identifier.StartsWith("['", StringComparison.Ordinal) ? identifier[2..^2].Replace("\\'", "'", StringComparison.Ordinal).Replace("\\\\", "\\", StringComparison.Ordinal) : identifier;
 
@@ -327,7 +331,8 @@ internal sealed partial class KqlWriter(KqlOptions options)
         var source = Column(from);
         _types.Remove(from);
         assignments.Add(Target(to, type) + " = " + source);
-        sources.Add(source);
+        // A mapped field can be an expression over columns (path_join, value_map): nothing to drop then.
+        if (IsColumnName(source)) sources.Add(source);
     }
 
     private string? WriteProject(ProjectStage p)
@@ -343,7 +348,7 @@ internal sealed partial class KqlWriter(KqlOptions options)
             case ProjectMode.Remove:
             {
                 var present = p.Fields.Where(f => !_closed || _types.ContainsKey(f)).ToList();
-                var columns = present.Select(Column).ToList();
+                var columns = present.Select(Column).Where(IsColumnName).ToList();
                 foreach (var f in present) _types.Remove(f);
                 return columns.Count == 0 ? null : "project-away " + string.Join(", ", columns);
             }
