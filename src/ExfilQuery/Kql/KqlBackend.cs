@@ -213,6 +213,14 @@ internal sealed partial class KqlWriter(KqlOptions options)
 
     private string? WriteStage(Stage stage)
     {
+        var line = WriteStageCore(stage);
+        // Filters, evals and renames keep a sorted order in KQL; other stages do not promise to.
+        _sorted = stage is SortStage || _sorted && stage is FilterStage or EvalStage or RenameStage or ConvertStage or LimitStage;
+        return line;
+    }
+
+    private string? WriteStageCore(Stage stage)
+    {
         switch (stage)
         {
             case FilterStage { Predicate: TruePredicate }:
@@ -230,7 +238,7 @@ internal sealed partial class KqlWriter(KqlOptions options)
             case SortStage s:
                 return WriteSort(s);
             case LimitStage { FromEnd: false } l:
-                return "take " + l.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                return WriteHead(l);
             case ConvertStage c:
                 return WriteConvert(c);
             case DedupStage d:
@@ -251,6 +259,21 @@ internal sealed partial class KqlWriter(KqlOptions options)
                     : $"The KQL backend does not translate {StageName(stage)} yet."));
                 return null;
         }
+    }
+
+    /// <summary>True right after a sort: KQL keeps a sorted order through take.</summary>
+    private bool _sorted;
+
+    private string WriteHead(LimitStage l)
+    {
+        var count = l.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        // head keeps the first rows in the current order. In Splunk's default order that is the newest events;
+        // after a sort, KQL's take keeps the sorted order; after stats (rows sorted by the group keys in Splunk)
+        // KQL has no defined order.
+        if (_defaultOrder && TypeOf("_time") == KType.DateTime) return $"top {count} by {Column("_time")} desc";
+        if (!_sorted)
+            Diagnostics.Add(DiagnosticFacts.KqlApproximation(l.Span, "head after an aggregation keeps the first rows in Splunk's order (by the group keys); KQL's take keeps any rows."));
+        return "take " + count;
     }
 
     private string? Unsupported(Stage stage, string detail)

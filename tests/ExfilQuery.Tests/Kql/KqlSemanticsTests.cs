@@ -76,6 +76,16 @@ public class KqlSemanticsTests
         Assert.That(t.Query, Is.EqualTo("Events\n| where isnotempty(host)\n| summarize ['count'] = count(), users = count_distinctif(user, isnotempty(user)) by host"));
     }
 
+    // head keeps the first rows of the current order: newest first by default, the sorted order after a sort.
+    [TestCase("x=1 | head 5", "Events\n| where x =~ \"1\"\n| top 5 by _time desc", TranslationStatus.Full)]
+    [TestCase("| stats count by h | sort - count | head 3", "Events\n| where isnotempty(h)\n| summarize ['count'] = count() by h\n| top 10000 by ['count'] desc\n| take 3", TranslationStatus.Full)]
+    [TestCase("| stats count by h | head 3", "Events\n| where isnotempty(h)\n| summarize ['count'] = count() by h\n| take 3", TranslationStatus.Partial)]
+    public void HeadKeepsTheCurrentOrder(string spl, string query, TranslationStatus status)
+    {
+        var t = Translate(spl);
+        Assert.That((t.Status, t.Query), Is.EqualTo((status, query)), string.Join("\n", t.Diagnostics));
+    }
+
     [Test]
     public void StringLiteralsRoundTripAnyValue()
     {
