@@ -12,7 +12,6 @@ internal sealed partial class KqlWriter
 
     private string? WriteAggregate(AggregateStage a)
     {
-        _defaultOrder = false;
         if (a.Mode == AggregateMode.Running)
         {
             Diagnostics.Add(DiagnosticFacts.KqlUnsupported(a.Span, "streamstats (running aggregates in event order) is not translated yet."));
@@ -27,6 +26,7 @@ internal sealed partial class KqlWriter
             var rendered = Aggregation(agg);
             if (rendered is { } r) aggregations.Add((agg.OutputName, r.Text, r.Type));
         }
+        _defaultOrder = false;
         // Group keys keep their SPL names (`['Processes.dest'] = DeviceName`) so later stages find them.
         var keys = a.GroupBy.Select(g =>
         {
@@ -34,7 +34,11 @@ internal sealed partial class KqlWriter
             if (g == "_time" && a.TimeSpan is not null) return $"{KqlSyntax.Identifier("_time")} = bin({column}, {Span(a.TimeSpan, a)})";
             return column == KqlSyntax.Identifier(g) ? column : $"{KqlSyntax.Identifier(g)} = {column}";
         }).ToList();
-        var summarize = "summarize " + string.Join(", ", aggregations.Select(x => $"{KqlSyntax.Identifier(x.Name)} = {x.Text}")) + (keys.Count > 0 ? " by " + string.Join(", ", keys) : "");
+        // An aggregation rendered as "(helper, name) = arg_max(...)" assigns two columns; the helper is dropped after.
+        var summarize = "summarize " + string.Join(", ", aggregations.Select(x => x.Text.StartsWith('(') ? x.Text.Replace("(@, ", "(" + HelperName(x.Name) + ", " + KqlSyntax.Identifier(x.Name) + ") = ", StringComparison.Ordinal).Replace("(@)", "", StringComparison.Ordinal) : $"{KqlSyntax.Identifier(x.Name)} = {x.Text}"))
+            + (keys.Count > 0 ? " by " + string.Join(", ", keys) : "");
+        var helpers = aggregations.Where(x => x.Text.StartsWith('(')).Select(x => HelperName(x.Name)).ToList();
+        if (helpers.Count > 0) summarize += " | project-away " + string.Join(", ", helpers);
         var guard = a.GroupBy.IsEmpty ? null : "where " + string.Join(" and ", a.GroupBy.Select(g => TypeOf(g) == KType.String ? $"isnotempty({Column(g)})" : $"isnotnull({Column(g)})"));
 
         if (a.Mode == AggregateMode.Group)
@@ -42,7 +46,7 @@ internal sealed partial class KqlWriter
             _types = a.GroupBy.ToDictionary(g => g, g => inputTypes.TryGetValue(g, out var t) ? t : KType.String, StringComparer.Ordinal);
             _closed = true;
             foreach (var x in aggregations) Target(x.Name, x.Type);
-            return guard is null ? summarize : guard + "\n| " + summarize;
+            return (guard is null ? summarize : guard + "\n| " + summarize).Replace(" | project-away ", "\n| project-away ", StringComparison.Ordinal);
         }
 
         // eventstats: every row kept, the group's aggregates added. KQL: join the rows with their own summary.
@@ -100,6 +104,8 @@ internal sealed partial class KqlWriter
         };
     }
 
+    private static string HelperName(string output) => KqlSyntax.Identifier("_at_" + output);
+
     private (string Text, KType Type)? Aggregation(Ir.Aggregation agg)
     {
         var arg = agg.Argument is null ? (Typed?)null : Expr(agg.Argument);
@@ -144,6 +150,18 @@ internal sealed partial class KqlWriter
             case var p when PercentileOf(p) is { } percent:
                 Diagnostics.Add(DiagnosticFacts.KqlApproximation(agg.Span, $"{agg.Function}() and KQL's percentile() both estimate percentiles, with different algorithms; results can differ slightly."));
                 return ($"percentile({Numeric(arg!.Value).Text}, {percent})", KType.Real);
+            case "latest" or "earliest" or "first" or "last" when arg is not null:
+            {
+                // latest(x): x at the newest event that has x; earliest(x): at the oldest. first/last are the first
+                // and last seen in the current order, which is newest first only until the rows are reordered.
+                var newest = agg.Function is "latest" or "first";
+                if (agg.Function is "first" or "last" && !_defaultOrder)
+                    Diagnostics.Add(DiagnosticFacts.KqlApproximation(agg.Span, $"{agg.Function}() takes the {(newest ? "first" : "last")} value in the current row order; KQL takes the value at the {(newest ? "newest" : "oldest")} _time."));
+                var time = Column("_time");
+                var fn = newest ? "arg_max" : "arg_min";
+                // "(@, " is replaced by the helper and output names when the summarize is assembled.
+                return ($"(@, {fn}(iff({present}, {time}, datetime(null)), {field})(@)", arg.Value.Type);
+            }
             case "values":
                 // Splunk's values() is the distinct values in lexicographic order.
                 return ($"array_sort_asc(make_set_if({Str(arg!.Value).Text}, {present}))", KType.Dynamic);

@@ -51,7 +51,7 @@ public class KqlCorpusReportTests
     /// <summary>The message without the parts that name one detection's fields, so reasons group.</summary>
     private static string Reason(string message)
     {
-        var text = System.Text.RegularExpressions.Regex.Replace(message, "'[^']*'", "'…'");
+        var text = System.Text.RegularExpressions.Regex.Replace(message, @"'[^'\s]*'", "'…'");
         return text.Length > 110 ? text[..110] + "…" : text;
     }
 }

@@ -86,6 +86,17 @@ public class KqlSemanticsTests
         Assert.That((t.Status, t.Query), Is.EqualTo((status, query)), string.Join("\n", t.Diagnostics));
     }
 
+    // latest(x) is x at the newest event that has x (Splunk stats functions reference).
+    [Test]
+    public void LatestAndEarliestTakeTheValueAtTheNewestAndOldestEventWithTheField()
+    {
+        var t = Translate("| stats latest(user) as lu earliest(src) as es by host");
+        Assert.That(t.Status, Is.EqualTo(TranslationStatus.Full), string.Join("\n", t.Diagnostics));
+        Assert.That(t.Query, Is.EqualTo("Events\n| where isnotempty(host)\n| summarize (_at_lu, lu) = arg_max(iff(isnotempty(user), _time, datetime(null)), user), (_at_es, es) = arg_min(iff(isnotempty(src), _time, datetime(null)), src) by host\n| project-away _at_lu, _at_es"));
+        var first = Translate("| sort x | stats first(user) as fu by host");
+        Assert.That(first.Status, Is.EqualTo(TranslationStatus.Partial), "first() after a sort depends on the sorted order");
+    }
+
     [Test]
     public void StringLiteralsRoundTripAnyValue()
     {
