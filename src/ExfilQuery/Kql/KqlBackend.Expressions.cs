@@ -277,16 +277,28 @@ internal sealed partial class KqlWriter
                     parts.Add(Arg(2 * k).Text);
                     parts.Add(type == KType.String ? Str(values[k]).Text : values[k].Text);
                 }
-                // SPL case() returns null when no condition holds.
+                // SPL case() returns null when no condition holds. KQL strings have no null: the translation
+                // represents a missing string as "" everywhere (isnull is isempty, stats drops empty keys), so ""
+                // is SPL's null here.
                 parts.Add(type switch { KType.Long => "long(null)", KType.Real => "real(null)", _ => "\"\"" });
-                if (type == KType.String)
-                    Diagnostics.Add(DiagnosticFacts.KqlApproximation(c.Span, "case() with no matching condition is null in SPL; KQL's string result is empty instead."));
                 return new($"case({string.Join(", ", parts)})", type);
             }
             case "lower" when Arity(1): return new($"tolower({Str(Arg(0)).Text})", KType.String);
             case "upper" when Arity(1): return new($"toupper({Str(Arg(0)).Text})", KType.String);
             case "len" when Arity(1): return new($"strlen({Str(Arg(0)).Text})", KType.Long);
             case "tostring" when Arity(1): return Str(Arg(0));
+            case "trim" or "ltrim" or "rtrim" when Arity(1, 2):
+            {
+                // SPL trims the characters of the second argument (default: spaces and tabs) from the ends.
+                string chars;
+                if (args.Length == 1) chars = " \t";
+                else if (args[1] is Literal { Kind: LiteralKind.String } set) chars = set.Text;
+                else return Unsupported(c, $"{c.Function}() with a computed character set is not translated.");
+                if (chars.Length == 0) return Str(Arg(0));
+                var cls = "[" + string.Concat(chars.Select(ch => ch is ']' or '\\' or '^' or '-' or '[' ? "\\" + ch : ch.ToString())) + "]+";
+                var fn = c.Function switch { "ltrim" => "trim_start", "rtrim" => "trim_end", _ => "trim" };
+                return new($"{fn}({KqlSyntax.Quote(cls)}, {Str(Arg(0)).Text})", KType.String);
+            }
             case "tonumber" when Arity(1): return new($"todouble({Arg(0).Text})", KType.Real);
             case "abs" when Arity(1): return new($"abs({Numeric(Arg(0)).Text})", Numeric(Arg(0)).Type);
             case "round" when Arity(1, 2):

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Text;
 using ExfilQuery.Diagnostics;
 using ExfilQuery.Ir;
@@ -38,18 +39,28 @@ internal sealed partial class KqlWriter
 
     private string? WriteFillNull(FillNullStage f)
     {
-        if (f.Fields.IsEmpty)
+        var fields = f.Fields;
+        if (fields.IsEmpty)
         {
-            Diagnostics.Add(DiagnosticFacts.KqlUnsupported(f.Span, "fillnull without a field list fills every field; name the fields to translate it."));
-            return null;
+            // Without a list fillnull fills every field of each result; after stats or table those are known.
+            if (!_closed)
+            {
+                Diagnostics.Add(DiagnosticFacts.KqlUnsupported(f.Span, "fillnull without a field list fills every field of the raw events, which KQL cannot enumerate; name the fields to translate it."));
+                return null;
+            }
+            fields = _types.Keys.Order(StringComparer.Ordinal).ToImmutableArray();
         }
         var parts = new List<string>();
-        foreach (var field in f.Fields)
+        foreach (var field in fields)
         {
             var type = TypeOf(field);
             var isNumber = double.TryParse(f.Value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _);
             if (IsNumeric(type) && isNumber) parts.Add($"{Column(field)} = coalesce({Column(field)}, {KqlSyntax.Number(f.Value)})");
             else if (type == KType.String) parts.Add($"{Column(field)} = iff(isempty({Column(field)}), {KqlSyntax.Quote(f.Value)}, {Column(field)})");
+            else if (f.Fields.IsEmpty && type is KType.Dynamic or KType.DateTime or KType.Bool or KType.TimeSpan)
+            {
+                continue; // aggregated lists and times always have a value here
+            }
             else
             {
                 Diagnostics.Add(DiagnosticFacts.KqlUnsupported(f.Span, $"fillnull value={f.Value} on '{field}' would change the column's type in KQL."));
@@ -62,12 +73,20 @@ internal sealed partial class KqlWriter
     private string? WriteExtract(ExtractStage e)
     {
         if (e.SedMode) return WriteSed(e);
+        var groups = RegexGroups.Named(e.Regex, out var re2);
+        if (e.MaxMatch != 1 && groups is { Count: 1 } && RegexGroups.CaptureCount(re2) == 1)
+        {
+            // max_match=N (0: all) collects every match as a multivalue field; with one capturing group
+            // extract_all returns exactly those values.
+            var all = $"extract_all({KqlSyntax.Quote(re2)}, {Str(new Typed(Column(e.Field), TypeOf(e.Field))).Text})";
+            if (e.MaxMatch > 1) all = $"array_slice({all}, 0, {e.MaxMatch - 1})";
+            return $"extend {Target(groups[0].Name, KType.Dynamic)} = {all}";
+        }
         if (e.MaxMatch != 1)
         {
-            Diagnostics.Add(DiagnosticFacts.KqlUnsupported(e.Span, "rex max_match other than 1 (multivalue extraction) is not translated yet."));
+            Diagnostics.Add(DiagnosticFacts.KqlUnsupported(e.Span, "rex max_match other than 1 with several capture groups is not translated yet."));
             return null;
         }
-        var groups = RegexGroups.Named(e.Regex, out var re2);
         if (groups is null)
         {
             Diagnostics.Add(DiagnosticFacts.KqlUnsupported(e.Span, "This regular expression uses syntax outside what the KQL backend can translate to RE2 exactly (lookaround, backreferences or atomic groups)."));
@@ -114,6 +133,22 @@ internal sealed partial class KqlWriter
 /// lacks (lookaround, backreferences, atomic groups, possessive quantifiers).</summary>
 internal static class RegexGroups
 {
+    /// <summary>The number of capturing groups (named or not) in an RE2 pattern.</summary>
+    public static int CaptureCount(string re2)
+    {
+        var count = 0;
+        var inClass = false;
+        for (var i = 0; i < re2.Length; i++)
+        {
+            var c = re2[i];
+            if (c == '\\') { i++; continue; }
+            if (inClass) { if (c == ']') inClass = false; continue; }
+            if (c == '[') { inClass = true; continue; }
+            if (c == '(' && (i + 1 >= re2.Length || re2[i + 1] != '?' || re2.AsSpan(i + 1).StartsWith("?P<"))) count++;
+        }
+        return count;
+    }
+
     public static List<(string Name, int Index)>? Named(string regex, out string re2)
     {
         var groups = new List<(string, int)>();
