@@ -189,6 +189,8 @@ public static class Lowering
                         l.Inputs.Select(i => (i.Field.Name, i.Alias?.Name ?? i.Field.Name)).ToImmutableArray(),
                         l.Outputs.Select(o => (o.Field.Name, o.Alias?.Name ?? o.Field.Name)).ToImmutableArray(),
                         l.OutputMode == LookupOutputMode.OutputNew);
+                case JoinCommand j when j.Options.Any(o => o.Name.Equals("overwrite", StringComparison.OrdinalIgnoreCase) || o.Name.Equals("usetime", StringComparison.OrdinalIgnoreCase)):
+                    return new UnsupportedStage("join", "join with overwrite= or usetime= is not modelled in the detection IR yet.");
                 case JoinCommand j:
                 {
                     var type = j.Options.FirstOrDefault(o => o.Name.Equals("type", StringComparison.OrdinalIgnoreCase)) is { } t ? OptionText(t).ToLowerInvariant() : "inner";

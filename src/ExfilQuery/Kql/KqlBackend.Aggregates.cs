@@ -17,7 +17,8 @@ internal sealed partial class KqlWriter
             Diagnostics.Add(DiagnosticFacts.KqlUnsupported(a.Span, "streamstats (running aggregates in event order) is not translated yet."));
             return null;
         }
-        var inputTypes = new Dictionary<string, KType>(_types, StringComparer.Ordinal);
+        // Key types as the source has them (a mapped key such as RemotePort is an int).
+        var inputTypes = a.GroupBy.Distinct().ToDictionary(g => g, TypeOf, StringComparer.Ordinal);
         foreach (var g in a.GroupBy.Where(g => TypeOf(g) == KType.Dynamic))
             Diagnostics.Add(DiagnosticFacts.KqlUnsupported(a.Span, $"Grouping by '{g}', which holds several values here, groups by each value in Splunk; this is not translated yet."));
         var aggregations = new List<(string Name, string Text, KType Type)>();

@@ -239,6 +239,16 @@ internal sealed partial class KqlWriter(KqlOptions options)
                 return WriteSort(s);
             case LimitStage { FromEnd: false } l:
                 return WriteHead(l);
+            case LimitStage l:
+                return WriteTail(l);
+            case JoinStage j:
+                return WriteJoin(j);
+            case AppendStage a:
+                return WriteAppend(a);
+            case ExpandStage e:
+                return WriteExpand(e);
+            case LookupStage l:
+                return WriteLookup(l);
             case ConvertStage c:
                 return WriteConvert(c);
             case DedupStage d:
