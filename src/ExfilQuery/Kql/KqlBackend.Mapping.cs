@@ -124,6 +124,24 @@ internal sealed partial class KqlWriter
                 var otherwise = fm.ValueMapDefault is { } d ? KqlSyntax.Quote(d) : $"tostring({column})";
                 return (fm.ValueMap.IsEmpty ? otherwise : $"case({cases}, {otherwise})", KType.String);
             }
+            case "json_path" when fm.TransformArguments.Length == 1:
+            {
+                // a.b.c → parse_json(Column)["a"]["b"]["c"]; `{}` marks an array (any element in Splunk), which is
+                // a multivalue field and not a member path.
+                var path = fm.TransformArguments[0];
+                if (path.Contains("{}", StringComparison.Ordinal) || path.Length == 0)
+                {
+                    Diagnostics.Add(DiagnosticFacts.KqlUnsupported(_currentSpan, $"'{field}' names every element of a JSON array (a multivalue field in Splunk); this is not translated yet."));
+                    return (column, KType.String);
+                }
+                var members = string.Concat(path.Split('.').Select(m => "[" + KqlSyntax.Quote(m) + "]"));
+                return ($"tostring(parse_json({column}){members})", KType.String);
+            }
+            case "hex_to_long":
+                // KQL documents no conversion from hexadecimal text; the ID stays as written ("0x1a4"), which
+                // groups and joins the same but shows and compares differently from Splunk's decimal number.
+                Diagnostics.Add(DiagnosticFacts.KqlApproximation(_currentSpan, $"'{field}' is hexadecimal text in this table ({fm.Column}); it is kept as text, so it is shown and compared as '0x…' rather than as Splunk's number."));
+                return (column, KType.String);
             case "regex_extract" when fm.TransformArguments.Length == 2:
                 return ($"extract({KqlSyntax.Quote(fm.TransformArguments[0])}, {fm.TransformArguments[1]}, {column})", KType.String);
             default:
