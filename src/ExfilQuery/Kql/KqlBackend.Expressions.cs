@@ -66,7 +66,17 @@ internal sealed partial class KqlWriter
     }
 
     /// <summary>A value used as a number: strings are converted (SPL converts numeric strings implicitly).</summary>
-    private static Typed Numeric(Typed t) => IsNumeric(t.Type) ? t : new("todouble(" + t.Text + ")", KType.Real);
+    /// <summary>A value used as a number: strings are converted (SPL converts numeric strings implicitly); a time is
+    /// its epoch seconds, which is what SPL's _time and time functions hold.</summary>
+    private static Typed Numeric(Typed t) => t.Type switch
+    {
+        KType.Long or KType.Real => t,
+        KType.DateTime => new($"(datetime_diff(\"millisecond\", {t.Text}, datetime(1970-01-01)) / 1000.0)", KType.Real),
+        _ => new("todouble(" + t.Text + ")", KType.Real),
+    };
+
+    /// <summary>A value used as a time: a time as is, a number as epoch seconds.</summary>
+    private static Typed Time(Typed t) => t.Type == KType.DateTime ? t : new($"unixtime_milliseconds_todatetime(todouble({t.Text}) * 1000)", KType.DateTime);
 
     private static Typed Str(Typed t) => t.Type == KType.String ? t : new("tostring(" + t.Text + ")", KType.String);
 
@@ -352,6 +362,23 @@ internal sealed partial class KqlWriter
             case "replace" when Arity(3):
                 return new($"replace_regex({Str(Arg(0)).Text}, {Str(Arg(1)).Text}, {Str(Arg(2)).Text})", KType.String);
             case "urldecode" when Arity(1): return new($"url_decode({Str(Arg(0)).Text})", KType.String);
+            case "now" when Arity(0): return new("now()", KType.DateTime);
+            case "time" when Arity(0): return new("now()", KType.DateTime);
+            case "relative_time" when Arity(2):
+            {
+                if (args[1] is not Literal { Kind: LiteralKind.String } modifier) return Unsupported(c, "relative_time() with a computed modifier is not translated.");
+                if (KqlTime.Relative(modifier.Text, Time(Arg(0)).Text, out var approximation) is not { } time)
+                    return Unsupported(c, $"The time modifier '{modifier.Text}' is not translated.");
+                if (approximation is not null) Diagnostics.Add(DiagnosticFacts.KqlApproximation(c.Span, approximation));
+                return new(time, KType.DateTime);
+            }
+            case "strftime" when Arity(2):
+            {
+                if (args[1] is not Literal { Kind: LiteralKind.String } format) return Unsupported(c, "strftime() with a computed format is not translated.");
+                return KqlTimeFormat.Format(Time(Arg(0)).Text, format.Text) is { } formatted
+                    ? new(formatted, KType.String)
+                    : Unsupported(c, $"The time format '{format.Text}' has no exact KQL format_datetime equivalent.");
+            }
             case "true" when Arity(0): return new("true", KType.Bool);
             case "false" when Arity(0): return new("false", KType.Bool);
             case "null" when Arity(0): return new("dynamic(null)", KType.Dynamic);

@@ -9,11 +9,14 @@ internal static class KqlTime
     /// <summary>A KQL datetime expression for a Splunk time modifier, or null when it cannot be expressed.
     /// <paramref name="approximation"/> says how it differs (snapping to days or weeks uses the user's time zone
     /// in Splunk and UTC in KQL).</summary>
-    public static string? Relative(string modifier, out string? approximation)
+    public static string? Relative(string modifier, out string? approximation) => Relative(modifier, null, out approximation);
+
+    /// <summary>The same, relative to <paramref name="baseTime"/> (a KQL datetime expression) instead of now.</summary>
+    public static string? Relative(string modifier, string? baseTime, out string? approximation)
     {
         approximation = null;
         var text = modifier.Trim();
-        if (text.Equals("now", StringComparison.OrdinalIgnoreCase)) return "now()";
+        if (text.Equals("now", StringComparison.OrdinalIgnoreCase)) return baseTime ?? "now()";
         if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var epoch)) return $"unixtime_seconds_todatetime({epoch.ToString(CultureInfo.InvariantCulture)})";
         string? snap = null;
         var at = text.IndexOf('@');
@@ -23,8 +26,9 @@ internal static class KqlTime
             text = text[..at];
         }
         string expression;
-        if (text.Length == 0) expression = "now()";
-        else if (text[0] is '-' or '+' && ParseSpan(text[1..]) is { } span) expression = text[0] == '-' ? $"ago({span})" : $"now() + {span}";
+        if (text.Length == 0) expression = baseTime ?? "now()";
+        else if (text[0] is '-' or '+' && ParseSpan(text[1..]) is { } span)
+            expression = baseTime is null ? (text[0] == '-' ? $"ago({span})" : $"now() + {span}") : $"({baseTime} {text[0]} {span})";
         else return null;
         if (snap is null) return expression;
         var unit = ParseUnit(snap);

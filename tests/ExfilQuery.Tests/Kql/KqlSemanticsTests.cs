@@ -97,6 +97,12 @@ public class KqlSemanticsTests
         Assert.That(first.Status, Is.EqualTo(TranslationStatus.Partial), "first() after a sort depends on the sorted order");
     }
 
+    // SPL time values are epoch seconds; KQL's are datetimes. Arithmetic uses epoch seconds, as SPL does.
+    [TestCase("| eval age=now()-_time", "| extend age = ((datetime_diff(\"millisecond\", now(), datetime(1970-01-01)) / 1000.0) - (datetime_diff(\"millisecond\", _time, datetime(1970-01-01)) / 1000.0))")]
+    [TestCase("| where _time > relative_time(now(), \"-7d\")", "| where _time > (now() - 7d)")]
+    [TestCase("| eval day=strftime(_time, \"%Y-%m-%d\")", "| extend day = format_datetime(_time, \"yyyy-MM-dd\")")]
+    public void TimeFunctions(string spl, string expected) => Assert.That(Where(spl), Is.EqualTo(expected));
+
     [Test]
     public void StringLiteralsRoundTripAnyValue()
     {
