@@ -214,6 +214,13 @@ public static class Lowering
                         c.Items.Select(i => (i.Function.ToLowerInvariant(), i.Field.Name, i.Alias?.Name ?? i.Field.Name)).ToImmutableArray(),
                         format is null ? null : OptionText(format));
                 }
+                case SpathCommand s:
+                {
+                    string? Opt(string name) => s.Options.FirstOrDefault(o => o.Name.Equals(name, StringComparison.OrdinalIgnoreCase)) is { } o ? OptionText(o) : null;
+                    var path = Opt("path") ?? s.Path?.Value;
+                    if (path is null) return new UnsupportedStage("spath", "spath without a path extracts every field of the document; the IR does not model it yet.");
+                    return new SpathStage(Opt("input") ?? "_raw", path, Opt("output") ?? path);
+                }
                 case MacroCommand m:
                     Diagnostics.Add(DiagnosticFacts.CannotLower(Map(m), $"The undefined macro {m.Text} has no known meaning."));
                     return new UnsupportedStage(m.Text, "undefined macro");

@@ -96,5 +96,9 @@ public sealed record MakeMultivalueStage(string Field, string? Delimiter, string
 /// <summary>convert: format or parse time and numbers (ctime, mktime, dur2sec, num, ...).</summary>
 public sealed record ConvertStage(ImmutableArray<(string Function, string Field, string Output)> Conversions, string? TimeFormat) : Stage;
 
+/// <summary>spath with a path: read the value at <see cref="Path"/> (dots between members, <c>{}</c> for every
+/// element of an array) of the JSON or XML in <see cref="Input"/> into <see cref="Output"/>.</summary>
+public sealed record SpathStage(string Input, string Path, string Output) : Stage;
+
 /// <summary>A command the IR does not model yet; backends report it with its span.</summary>
 public sealed record UnsupportedStage(string Command, string Reason) : Stage;

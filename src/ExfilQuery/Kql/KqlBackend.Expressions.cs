@@ -362,6 +362,13 @@ internal sealed partial class KqlWriter
             case "replace" when Arity(3):
                 return new($"replace_regex({Str(Arg(0)).Text}, {Str(Arg(1)).Text}, {Str(Arg(2)).Text})", KType.String);
             case "urldecode" when Arity(1): return new($"url_decode({Str(Arg(0)).Text})", KType.String);
+            case "min" or "max" when args.Length > 0:
+            {
+                // SPL min()/max() compare numerically when the values are numbers, else as text.
+                var values = args.Select(Expr).ToList();
+                if (!values.All(v => IsNumeric(v.Type))) return Unsupported(c, $"{c.Function}() over values that may be text is not translated (SPL compares numbers numerically and text lexicographically).");
+                return new($"{c.Function}_of({string.Join(", ", values.Select(v => ToReal(v).Text))})", KType.Real);
+            }
             case "now" when Arity(0): return new("now()", KType.DateTime);
             case "time" when Arity(0): return new("now()", KType.DateTime);
             case "relative_time" when Arity(2):

@@ -70,6 +70,20 @@ internal sealed partial class KqlWriter
         return parts.Count == 0 ? null : "extend " + string.Join(", ", parts);
     }
 
+    private string? WriteSpath(SpathStage s)
+    {
+        // spath path=a.b: the member at that path of the JSON in the input (default _raw); missing → no value.
+        if (s.Path.Contains("{}", StringComparison.Ordinal) || s.Path.Length == 0)
+        {
+            Diagnostics.Add(DiagnosticFacts.KqlUnsupported(s.Span, $"spath path={s.Path} reads every element of an array (a multivalue field in Splunk); this is not translated yet."));
+            return null;
+        }
+        var input = Column(s.Input);
+        var members = string.Concat(s.Path.Split('.').Select(m => "[" + KqlSyntax.Quote(m) + "]"));
+        Diagnostics.Add(DiagnosticFacts.KqlApproximation(s.Span, "spath also reads XML; the translation reads the input as JSON only."));
+        return $"extend {Target(s.Output, KType.String)} = tostring(parse_json({input}){members})";
+    }
+
     private string? WriteExtract(ExtractStage e)
     {
         if (e.SedMode) return WriteSed(e);

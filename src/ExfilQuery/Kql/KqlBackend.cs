@@ -259,6 +259,8 @@ internal sealed partial class KqlWriter(KqlOptions options)
                 return WriteFillNull(f);
             case ExtractStage e:
                 return WriteExtract(e);
+            case SpathStage s:
+                return WriteSpath(s);
             case RegexFilterStage r:
                 return RegexGroups.Named(r.Regex, out var re2) is null
                     ? Unsupported(r, "This regular expression uses syntax RE2 lacks (lookaround, backreferences, atomic groups).")
