@@ -104,6 +104,18 @@ public class KqlSemanticsTests
     public void TimeFunctions(string spl, string expected) => Assert.That(Where(spl), Is.EqualTo(expected));
 
     [Test]
+    public void SpathReadsAJsonMemberPathAndRefusesArrays()
+    {
+        var t = Translate("| spath input=data output=arn path=userIdentity.arn");
+        Assert.That((t.Status, t.Query), Is.EqualTo((TranslationStatus.Partial, "Events\n| extend arn = tostring(parse_json(data)[\"userIdentity\"][\"arn\"])")));
+        Assert.That(Translate("| spath output=r path=bindingDeltas{}.role").Status, Is.EqualTo(TranslationStatus.Failed));
+    }
+
+    [TestCase("| eval m=max(1, 2.5)", "| extend m = max_of(todouble(1), real(2.5))")]
+    [TestCase("| eval m=min(len(a), 3)", "| extend m = min_of(todouble(strlen(a)), todouble(3))")]
+    public void MinAndMaxOfNumbers(string spl, string expected) => Assert.That(Where(spl), Is.EqualTo(expected));
+
+    [Test]
     public void StringLiteralsRoundTripAnyValue()
     {
         Assert.That(KqlSyntax.Quote("a\"b\\c\nd\te\r\u0001ü☃"), Is.EqualTo("\"a\\\"b\\\\c\\nd\\te\\r\\u0001ü☃\""));
