@@ -1,0 +1,31 @@
+using ExfilQuery.Diagnostics;
+using ExfilQuery.Text;
+
+namespace ExfilQuery.Elastic;
+
+/// <summary>Diagnostics of the Elastic backends: ESQ00xx for ES|QL, EQL00xx for EQL (docs/DIAGNOSTICS.md).</summary>
+public static class ElasticDiagnostics
+{
+    /// <summary>ESQ0001</summary>
+    public static readonly DiagnosticDescriptor EsqlUnsupportedDescriptor = new("ESQ0001", DiagnosticSeverity.Error, "Cannot be expressed in ES|QL");
+    /// <summary>ESQ0002</summary>
+    public static readonly DiagnosticDescriptor EsqlApproximationDescriptor = new("ESQ0002", DiagnosticSeverity.Warning, "ES|QL approximates the SPL meaning");
+    /// <summary>EQL0001</summary>
+    public static readonly DiagnosticDescriptor EqlUnsupportedDescriptor = new("EQL0001", DiagnosticSeverity.Error, "Cannot be expressed in EQL");
+    /// <summary>EQL0002</summary>
+    public static readonly DiagnosticDescriptor EqlApproximationDescriptor = new("EQL0002", DiagnosticSeverity.Warning, "EQL loses or approximates part of the SPL meaning");
+
+    /// <summary>All descriptors, in code order.</summary>
+    public static IReadOnlyList<DiagnosticDescriptor> All { get; } = [EsqlUnsupportedDescriptor, EsqlApproximationDescriptor, EqlUnsupportedDescriptor, EqlApproximationDescriptor];
+
+    /// <summary>A construct the ES|QL backend cannot express; the translation fails.</summary>
+    public static Diagnostic EsqlUnsupported(TextSpan span, string detail) => Make(EsqlUnsupportedDescriptor, span, detail);
+    /// <summary>The ES|QL emitted differs from the SPL meaning as the message says; the translation is partial.</summary>
+    public static Diagnostic EsqlApproximation(TextSpan span, string detail) => Make(EsqlApproximationDescriptor, span, detail);
+    /// <summary>A construct the EQL backend cannot express; the translation fails.</summary>
+    public static Diagnostic EqlUnsupported(TextSpan span, string detail) => Make(EqlUnsupportedDescriptor, span, detail);
+    /// <summary>Part of the SPL meaning EQL loses (an aggregation) or approximates; the translation is partial.</summary>
+    public static Diagnostic EqlApproximation(TextSpan span, string detail) => Make(EqlApproximationDescriptor, span, detail);
+
+    private static Diagnostic Make(DiagnosticDescriptor d, TextSpan span, string message) => new(d.Code, d.Severity, message, span);
+}

@@ -1,0 +1,1048 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.RegularExpressions;
+using ExfilQuery.Diagnostics;
+using ExfilQuery.Ir;
+using ExfilQuery.Kql;
+using ExfilQuery.Text;
+
+namespace ExfilQuery.Elastic;
+
+/// <summary>Renders the detection IR as ES|QL. Search semantics are explicit: case-insensitive comparisons lower-case
+/// the column (ES|QL <c>==</c> and <c>LIKE</c> are case-sensitive), <c>*</c> wildcards become <c>LIKE</c> patterns with
+/// ES|QL's own metacharacters (<c>*</c>, <c>?</c>, <c>\</c>) escaped, negated conditions are true for missing fields,
+/// and rows missing a group-by field are dropped before <c>STATS</c>. What cannot be expressed exactly is a
+/// diagnostic with the SPL span.</summary>
+public static class EsqlBackend
+{
+    /// <summary>Parses, lowers and translates one search.</summary>
+    public static ElasticTranslation Translate(string spl, ParseOptions? parseOptions = null, ElasticOptions? options = null) =>
+        ElasticCommon.Run(spl, parseOptions, d => Translate(d, options));
+
+    /// <summary>Translates a lowered detection.</summary>
+    public static ElasticTranslation Translate(Detection detection, ElasticOptions? options = null)
+    {
+        options ??= ElasticOptions.Default;
+        var writer = new EsqlWriter(options);
+        string query;
+        try
+        {
+            query = writer.Write(detection);
+            if (writer.RenamedSourceFields.Count > 0)
+            {
+                // A wildcard rename (rename properties.* AS *) before the columns are known: translate again with
+                // the source fields that later stages read under their new names, so that RENAME names them.
+                writer = new EsqlWriter(options) { PreknownSourceFields = writer.RenamedSourceFields };
+                query = writer.Write(detection);
+            }
+        }
+        catch (InsufficientExecutionStackException)
+        {
+            writer.Diagnostics.Add(DiagnosticFacts.NestingTooDeep(detection.Span, 0));
+            query = "";
+        }
+        var diagnostics = ElasticCommon.Order(writer.Diagnostics);
+        var status = ElasticCommon.StatusOf(diagnostics);
+        return new ElasticTranslation(status, status == TranslationStatus.Failed ? null : query, diagnostics);
+    }
+}
+
+/// <summary>ES|QL value types the writer tracks.</summary>
+internal enum EType
+{
+    String,
+    Number,
+    Date,
+    Bool,
+    Null,
+}
+
+internal sealed class EsqlWriter(ElasticOptions options)
+{
+    public List<Diagnostic> Diagnostics { get; } = [];
+
+    private readonly Dictionary<string, EType> _types = new(StringComparer.Ordinal) { ["_time"] = EType.Date };
+
+    /// <summary>The exact column set once known (after STATS or KEEP); null while source columns are open.</summary>
+    private List<string>? _columns;
+
+    /// <summary>How rows are ordered: null for Splunk's default (newest first), else the ES|QL sort keys in force.</summary>
+    private string? _order;
+    private bool _orderUnknown;
+
+    private TextSpan _span;
+
+    private readonly List<string> _lines = [];
+
+    public string Write(Detection detection)
+    {
+        RuntimeHelpers.EnsureSufficientExecutionStack();
+        _span = detection.Source.Span;
+        switch (detection.Source)
+        {
+            case EventsSource:
+            case DataModelSource:
+                if (options.Profile != "none") Error(detection.Source.Span, $"The mapping profile '{options.Profile}' is not implemented for ES|QL yet; use 'none'.");
+                _lines.Add("FROM " + options.Index);
+                break;
+            case LookupTableSource l:
+                Error(l.Span, $"The search reads the lookup '{l.Table}'; ES|QL reads indices (a lookup index would need LOOKUP JOIN).");
+                break;
+            default:
+                Error(detection.Source.Span, "This search starts with a command that generates rows; ES|QL has no equivalent source.");
+                break;
+        }
+        foreach (var stage in detection.Stages)
+        {
+            _span = stage.Span;
+            WriteStage(stage);
+        }
+        return string.Join("\n| ", _lines);
+    }
+
+    private void Error(TextSpan span, string message) => Diagnostics.Add(ElasticDiagnostics.EsqlUnsupported(span, message));
+
+    private void Warn(TextSpan span, string message) => Diagnostics.Add(ElasticDiagnostics.EsqlApproximation(span, message));
+
+    // ------------------------------------------------------------------ names
+
+    private static readonly HashSet<string> Reserved = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "and", "or", "not", "is", "null", "like", "rlike", "in", "as", "by", "on", "with", "true", "false", "asc", "desc", "nulls", "first", "last", "where", "metadata",
+    };
+
+    private static readonly Regex UnquotedPart = new("^(?:[A-Za-z][A-Za-z0-9_]*|[_@][A-Za-z0-9_]+)$", RegexOptions.CultureInvariant);
+
+    /// <summary>An ES|QL identifier: dotted names of plain parts stay unquoted; anything else is quoted with
+    /// backticks (a backtick inside doubled).</summary>
+    internal static string Identifier(string name)
+    {
+        var parts = name.Split('.');
+        if (parts.All(p => UnquotedPart.IsMatch(p) && !Reserved.Contains(p))) return name;
+        return "`" + name.Replace("`", "``", StringComparison.Ordinal) + "`";
+    }
+
+    /// <summary>A field read at this point. While the columns are open, a field no stage defined that a pending
+    /// wildcard rename would have produced names its source field for the second pass.</summary>
+    private string Column(string field)
+    {
+        if (_columns is null && !_types.ContainsKey(field))
+        {
+            foreach (var (f0, f1, t0, t1) in _wildcardRenames)
+            {
+                if (field.Length >= t0.Length + t1.Length && field.StartsWith(t0, StringComparison.Ordinal) && field.EndsWith(t1, StringComparison.Ordinal))
+                {
+                    var source = f0 + field[t0.Length..(field.Length - t1.Length)] + f1;
+                    if (!PreknownSourceFields.Contains(source)) RenamedSourceFields.Add(source);
+                }
+            }
+        }
+        field = ElasticCommon.TimeField(field);
+        return Identifier(field);
+    }
+
+    /// <summary>Wildcard renames seen while the columns were open: (from prefix, from suffix, to prefix, to suffix).</summary>
+    private readonly List<(string, string, string, string)> _wildcardRenames = [];
+
+    /// <summary>Source fields a wildcard rename must rename because a later stage reads them (first pass).</summary>
+    public SortedSet<string> RenamedSourceFields { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Source fields known from a first pass.</summary>
+    public SortedSet<string> PreknownSourceFields { get; init; } = new(StringComparer.Ordinal);
+
+    private EType TypeOf(string field) => _types.TryGetValue(field, out var t) ? t : EType.String;
+
+    private bool Exists(string field) => _columns is null || _columns.Contains(field) || _types.ContainsKey(field) && _columns.Contains(field);
+
+    // ------------------------------------------------------------------ stages
+
+    private void WriteStage(Stage stage)
+    {
+        switch (stage)
+        {
+            case FilterStage { Predicate: TruePredicate }:
+                return;
+            case FilterStage { Predicate: ExpressionPredicate e }:
+                _lines.Add("WHERE " + Bool(Expr(e.Expression)).Text);
+                return;
+            case FilterStage f:
+                _lines.Add("WHERE " + Condition(ElasticCommon.ToNnf(f.Predicate), false));
+                return;
+            case EvalStage e:
+                WriteEval(e);
+                return;
+            case AggregateStage a:
+                WriteAggregate(a);
+                return;
+            case RenameStage r:
+                WriteRename(r);
+                return;
+            case ProjectStage p:
+                WriteProject(p);
+                return;
+            case SortStage s:
+                WriteSort(s);
+                return;
+            case LimitStage l:
+                WriteLimit(l);
+                return;
+            case BinStage b:
+                WriteBin(b);
+                return;
+            case ConvertStage c:
+                WriteConvert(c);
+                return;
+            case FillNullStage f:
+                WriteFillNull(f);
+                return;
+            case ExpandStage e:
+                if (e.Limit is not null) Error(stage.Span, "mvexpand limit= has no ES|QL equivalent.");
+                _lines.Add("MV_EXPAND " + Column(e.Field));
+                _orderUnknown = true;
+                return;
+            case ExtractStage x:
+                WriteExtract(x);
+                return;
+            case RegexFilterStage r:
+                if (LuceneRegex.FromPcre(r.Regex, out var dotWarning) is not { } lucene)
+                {
+                    Error(r.Span, "This regex uses PCRE constructs that have no exact Lucene regular expression (ES|QL RLIKE) equivalent.");
+                    return;
+                }
+                if (dotWarning) Warn(r.Span, LuceneRegex.DotNote);
+                _lines.Add($"WHERE {(r.Negated ? "NOT COALESCE(" : "")}{Str(R(Column(r.Field), TypeOf(r.Field))).Text} RLIKE {ElasticCommon.Quote(lucene)}{(r.Negated ? ", false)" : "")}");
+                return;
+            case LookupStage l:
+                Error(l.Span, $"lookup '{l.Table}' is not translated: ES|QL needs an ENRICH policy or a lookup index (LOOKUP JOIN) set up for it.");
+                return;
+            case UnsupportedStage u:
+                Error(u.Span, $"'{u.Command}' is not translated to ES|QL: {u.Reason}");
+                return;
+            default:
+                Error(stage.Span, $"'{StageName(stage)}' is not translated to ES|QL yet.");
+                return;
+        }
+    }
+
+    private static string StageName(Stage stage) => stage switch
+    {
+        DedupStage => "dedup",
+        JoinStage => "join",
+        AppendStage => "append",
+        RegexFilterStage => "regex",
+        MakeMultivalueStage => "makemv",
+        _ => stage.GetType().Name,
+    };
+
+    private void WriteEval(EvalStage e)
+    {
+        var parts = new List<string>();
+        foreach (var a in e.Assignments)
+        {
+            var value = Expr(a.Value);
+            parts.Add(Identifier(ElasticCommon.TimeField(a.Field)) + " = " + value.Text);
+            Define(a.Field, value.Type);
+        }
+        _lines.Add("EVAL " + string.Join(", ", parts));
+    }
+
+    private void Define(string field, EType type)
+    {
+        _types[field] = type;
+        if (_columns is not null && !_columns.Contains(field)) _columns.Add(field);
+    }
+
+    private void WriteAggregate(AggregateStage a)
+    {
+        if (a.Mode != AggregateMode.Group)
+        {
+            Error(a.Span, $"'{a.Command}' keeps every row and adds aggregates ({(a.Mode == AggregateMode.Window ? "per group" : "running")}); it is not translated to ES|QL (INLINE STATS is a technical preview).");
+            return;
+        }
+        var by = new List<string>();
+        foreach (var g in a.GroupBy)
+        {
+            if (g == "_time" && a.TimeSpan is not null)
+            {
+                if (Span(a.TimeSpan) is not { } span)
+                {
+                    Error(a.Span, $"The time span '{a.TimeSpan}' is not translated.");
+                    return;
+                }
+                by.Add($"@timestamp = DATE_TRUNC({span}, @timestamp)");
+            }
+            else
+            {
+                by.Add(Column(g));
+            }
+        }
+        var aggs = new List<string>();
+        var newTypes = new Dictionary<string, EType>(StringComparer.Ordinal);
+        foreach (var agg in a.Aggregations)
+        {
+            var text = Aggregation(agg, out var type);
+            if (text is null) return;
+            aggs.Add(Identifier(agg.OutputName) + " = " + text);
+            newTypes[agg.OutputName] = type;
+        }
+        // Splunk's stats drops rows where a group-by field is missing; ES|QL groups them under null.
+        if (a.GroupBy.Length > 0)
+            _lines.Add("WHERE " + string.Join(" AND ", a.GroupBy.Select(g => Column(g) + " IS NOT NULL")));
+        _lines.Add("STATS " + string.Join(", ", aggs) + (by.Count > 0 ? " BY " + string.Join(", ", by) : ""));
+        var byTypes = a.GroupBy.ToDictionary(g => g, TypeOf, StringComparer.Ordinal);
+        _types.Clear();
+        foreach (var (k, v) in newTypes) _types[k] = v;
+        foreach (var (k, v) in byTypes) _types[k] = v;
+        _columns = [.. a.Aggregations.Select(x => x.OutputName), .. a.GroupBy];
+        // Splunk's stats output is sorted by the group-by fields.
+        _order = a.GroupBy.Length == 0 ? "" : string.Join(", ", a.GroupBy.Select(g => Column(g) + " ASC"));
+        _orderUnknown = false;
+        _lastWasSort = false;
+    }
+
+    private bool _lastWasSort;
+
+    private string? Aggregation(Ir.Aggregation agg, out EType type)
+    {
+        type = EType.Number;
+        var fn = agg.Function;
+        var arg = agg.Argument;
+        string Arg() => Expr(arg!).Text;
+        string NumArg() => Numeric(Expr(arg!)).Text;
+        switch (fn)
+        {
+            case "count" or "c" when arg is null:
+                return "COUNT(*)";
+            case "count" or "c":
+                return $"COUNT({Arg()})";
+            case "dc" or "distinct_count" when arg is not null:
+                Warn(agg.Span, $"'{fn}' is exact in Splunk; ES|QL's COUNT_DISTINCT is approximate (HyperLogLog++), near-exact up to its precision threshold of 40000 distinct values.");
+                return $"COUNT_DISTINCT({Arg()}, 40000)";
+            case "values" when arg is not null:
+                // Splunk's values() is the distinct values, sorted lexicographically; VALUES() has no order.
+                type = EType.String;
+                return $"MV_SORT(VALUES({Arg()}))";
+            case "min" or "max" when arg is not null:
+            {
+                var e = Expr(arg);
+                type = e.Type;
+                if (e.Type is EType.String)
+                {
+                    Warn(agg.Span, $"'{fn}' in Splunk compares numerically when the values are numbers; ES|QL compares '{agg.Argument}' as the index maps it (keyword: lexicographic).");
+                }
+                return $"{fn.ToUpperInvariant()}({e.Text})";
+            }
+            case "earliest" or "latest" when arg is FieldRef { Name: "_time" }:
+                // The earliest (latest) event's time is the least (greatest) time.
+                type = EType.Date;
+                return $"{(fn == "earliest" ? "MIN" : "MAX")}(@timestamp)";
+            case "avg" or "mean" when arg is not null:
+                return $"AVG({NumArg()})";
+            case "sum" when arg is not null:
+                return $"SUM({NumArg()})";
+            default:
+                Error(agg.Span, $"The aggregation '{fn}' is not translated to ES|QL yet.");
+                return null;
+        }
+    }
+
+    /// <summary>A Splunk span (<c>1m</c>, <c>1h</c>, <c>30s</c>, <c>1d</c>) as an ES|QL time span literal.</summary>
+    private static string? Span(string span)
+    {
+        var m = Regex.Match(span, @"^(\d{1,6})(s|sec|m|min|h|hr|d|day)$", RegexOptions.CultureInvariant);
+        if (!m.Success) return null;
+        var unit = m.Groups[2].Value[0] switch
+        {
+            's' => "second",
+            'm' => "minute",
+            'h' => "hour",
+            _ => "day",
+        };
+        var n = m.Groups[1].Value;
+        return n + " " + unit + (n == "1" ? "" : "s");
+    }
+
+    private void WriteBin(BinStage b)
+    {
+        if (b.Field != "_time" || b.BinSpan is null || b.Bins is not null || Span(b.BinSpan) is not { } span)
+        {
+            Error(b.Span, "Only 'bin _time span=N(s|m|h|d)' is translated to ES|QL.");
+            return;
+        }
+        var target = ElasticCommon.TimeField(b.OutputField);
+        _lines.Add($"EVAL {Identifier(target)} = DATE_TRUNC({span}, @timestamp)");
+        Define(b.OutputField, EType.Date);
+    }
+
+    private void WriteRename(RenameStage r)
+    {
+        var pairs = new List<string>();
+        foreach (var (from, to) in r.Pairs)
+        {
+            if (from.Contains('*', StringComparison.Ordinal) || to.Contains('*', StringComparison.Ordinal))
+            {
+                var fs = from.Split('*');
+                var ts = to.Split('*');
+                if (fs.Length != 2 || ts.Length != 2)
+                {
+                    Error(r.Span, $"The wildcard rename '{from} AS {to}' is translated only with one '*' on each side.");
+                    return;
+                }
+                if (_columns is null)
+                {
+                    // Rename the source fields later stages read under the new names (known from a first pass);
+                    // fields nobody reads keep their names, which changes no result.
+                    foreach (var c in PreknownSourceFields)
+                    {
+                        if (c.Length < fs[0].Length + fs[1].Length || !c.StartsWith(fs[0], StringComparison.Ordinal) || !c.EndsWith(fs[1], StringComparison.Ordinal)) continue;
+                        AddRename(pairs, c, ts[0] + c[fs[0].Length..(c.Length - fs[1].Length)] + ts[1]);
+                    }
+                    _wildcardRenames.Add((fs[0], fs[1], ts[0], ts[1]));
+                    continue;
+                }
+                foreach (var c in _columns.ToList())
+                {
+                    if (c.Length < fs[0].Length + fs[1].Length || !c.StartsWith(fs[0], StringComparison.Ordinal) || !c.EndsWith(fs[1], StringComparison.Ordinal)) continue;
+                    var middle = c[fs[0].Length..(c.Length - fs[1].Length)];
+                    AddRename(pairs, c, ts[0] + middle + ts[1]);
+                }
+            }
+            else if (Exists(from))
+            {
+                AddRename(pairs, from, to);
+            }
+        }
+        if (pairs.Count > 0) _lines.Add("RENAME " + string.Join(", ", pairs));
+    }
+
+    private void AddRename(List<string> pairs, string from, string to)
+    {
+        if (from == to) return;
+        pairs.Add(Identifier(ElasticCommon.TimeField(from)) + " AS " + Identifier(ElasticCommon.TimeField(to)));
+        var type = TypeOf(from);
+        _types.Remove(from);
+        _types[to] = type;
+        if (_columns is not null)
+        {
+            _columns.Remove(to);
+            var i = _columns.IndexOf(from);
+            if (i >= 0) _columns[i] = to;
+        }
+        if (_order is not null) _order = _order.Replace(Column(from) + " ", Column(to) + " ", StringComparison.Ordinal);
+    }
+
+    private void WriteProject(ProjectStage p)
+    {
+        if (p.Mode == ProjectMode.Remove)
+        {
+            var drop = p.Fields.Where(f => f.Contains('*', StringComparison.Ordinal) || Exists(f)).Select(Pattern).ToList();
+            if (drop.Count > 0) _lines.Add("DROP " + string.Join(", ", drop));
+            if (_columns is not null) _columns.RemoveAll(c => p.Fields.Contains(c));
+            return;
+        }
+        // A field the (known) rows do not have is an empty column in Splunk; ES|QL would reject the name.
+        var keep = p.Fields.Where(f => f.Contains('*', StringComparison.Ordinal) || Exists(f)).ToList();
+        if (keep.Count == 0)
+        {
+            Error(p.Span, "None of the fields kept exists at this point.");
+            return;
+        }
+        _lines.Add("KEEP " + string.Join(", ", keep.Select(Pattern)));
+        if (!keep.Any(f => f.Contains('*', StringComparison.Ordinal))) _columns = [.. keep];
+    }
+
+    private string Pattern(string field) => field.Contains('*', StringComparison.Ordinal) && field.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '*' or '@') ? field : Column(field);
+
+    private void WriteSort(SortStage s)
+    {
+        var keys = new List<string>();
+        foreach (var k in s.Keys)
+        {
+            var conversion = k.Conversion?.ToLowerInvariant();
+            var type = TypeOf(k.Field);
+            string key;
+            if (conversion is "num" || conversion is null && type is EType.Number) key = type is EType.Number ? Column(k.Field) : $"TO_DOUBLE({Column(k.Field)})";
+            else if (conversion is "str") key = type is EType.String ? Column(k.Field) : $"TO_STRING({Column(k.Field)})";
+            else if (conversion is null && type is EType.Date) key = Column(k.Field);
+            else if (conversion is null)
+            {
+                Warn(k.Span, $"Splunk sorts '{k.Field}' numerically when its values are numbers, else lexicographically; ES|QL sorts by the mapped type.");
+                key = Column(k.Field);
+            }
+            else
+            {
+                Error(k.Span, $"The sort conversion '{k.Conversion}' is not translated.");
+                return;
+            }
+            keys.Add(key + (k.Descending ? " DESC" : " ASC"));
+        }
+        _order = string.Join(", ", keys);
+        _orderUnknown = false;
+        _lines.Add("SORT " + _order);
+        _lastWasSort = true;
+        if (s.Limit is > 0) _lines.Add("LIMIT " + s.Limit.Value.ToString(CultureInfo.InvariantCulture));
+    }
+
+    private void WriteLimit(LimitStage l)
+    {
+        var n = l.Count.ToString(CultureInfo.InvariantCulture);
+        if (_orderUnknown)
+        {
+            Warn(l.Span, "The rows' order is not defined here in ES|QL, so which rows head/tail keeps may differ.");
+        }
+        if (_order is null)
+        {
+            // Splunk returns events newest first: head keeps the newest, tail the oldest.
+            _lines.Add("SORT @timestamp " + (l.FromEnd ? "ASC" : "DESC"));
+        }
+        else if (l.FromEnd)
+        {
+            _lines.Add("SORT " + Reverse(_order));
+        }
+        else if (!_lastWasSort && _order.Length > 0)
+        {
+            _lines.Add("SORT " + _order);
+        }
+        _lines.Add("LIMIT " + n);
+        _lastWasSort = false;
+    }
+
+    private static string Reverse(string order) => string.Join(", ", order.Split(", ").Select(k =>
+        k.EndsWith(" DESC", StringComparison.Ordinal) ? k[..^5] + " ASC" : k.EndsWith(" ASC", StringComparison.Ordinal) ? k[..^4] + " DESC" : k + " DESC"));
+
+    private void WriteConvert(ConvertStage c)
+    {
+        var parts = new List<string>();
+        foreach (var (function, field, output) in c.Conversions)
+        {
+            if (_columns is not null && !_columns.Contains(field))
+            {
+                // convert on a field the rows do not have does nothing in Splunk.
+                continue;
+            }
+            switch (function)
+            {
+                case "ctime" when TypeOf(field) == EType.Date:
+                {
+                    var format = JavaTimeFormat(c.TimeFormat ?? "%m/%d/%Y %H:%M:%S");
+                    if (format is null)
+                    {
+                        Error(c.Span, $"The time format '{c.TimeFormat}' is not translated.");
+                        return;
+                    }
+                    parts.Add($"{Identifier(ElasticCommon.TimeField(output))} = DATE_FORMAT({ElasticCommon.Quote(format)}, {Column(field)})");
+                    Define(output, EType.String);
+                    break;
+                }
+                case "num" or "auto" when Exists(field):
+                    parts.Add($"{Identifier(ElasticCommon.TimeField(output))} = TO_DOUBLE({Column(field)})");
+                    Define(output, EType.Number);
+                    break;
+                default:
+                    Error(c.Span, $"convert {function}({field}) is not translated to ES|QL (ctime is translated for time values such as min(_time)).");
+                    return;
+            }
+        }
+        if (parts.Count > 0) _lines.Add("EVAL " + string.Join(", ", parts));
+    }
+
+    /// <summary>A strftime format as a java.time pattern for DATE_FORMAT, or null when a specifier is unknown.</summary>
+    internal static string? JavaTimeFormat(string strftime)
+    {
+        var sb = new StringBuilder();
+        var literal = new StringBuilder();
+        void Flush()
+        {
+            if (literal.Length == 0) return;
+            var text = literal.ToString();
+            sb.Append(text.Any(char.IsAsciiLetter) || text.Contains('\'', StringComparison.Ordinal) ? "'" + text.Replace("'", "''", StringComparison.Ordinal) + "'" : text);
+            literal.Clear();
+        }
+        for (var i = 0; i < strftime.Length; i++)
+        {
+            if (strftime[i] != '%' || i + 1 >= strftime.Length)
+            {
+                literal.Append(strftime[i]);
+                continue;
+            }
+            var spec = strftime[++i] switch
+            {
+                'Y' => "yyyy",
+                'y' => "yy",
+                'm' => "MM",
+                'd' => "dd",
+                'H' => "HH",
+                'I' => "hh",
+                'M' => "mm",
+                'S' => "ss",
+                'p' => "a",
+                'b' => "MMM",
+                'B' => "MMMM",
+                'a' => "EEE",
+                'A' => "EEEE",
+                'j' => "DDD",
+                'z' => "Z",
+                'Z' => "z",
+                '%' => null,
+                _ => "?",
+            };
+            if (spec == "?") return null;
+            if (spec is null)
+            {
+                literal.Append('%');
+                continue;
+            }
+            Flush();
+            sb.Append(spec);
+        }
+        Flush();
+        return sb.ToString();
+    }
+
+    private void WriteFillNull(FillNullStage f)
+    {
+        if (f.Fields.Length == 0)
+        {
+            Error(f.Span, "fillnull without a field list fills every field; ES|QL needs the fields named.");
+            return;
+        }
+        var value = double.TryParse(f.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out _) ? f.Value : ElasticCommon.Quote(f.Value);
+        _lines.Add("EVAL " + string.Join(", ", f.Fields.Select(x => $"{Column(x)} = COALESCE({(TypeOf(x) == EType.Number || !value.StartsWith('"') ? Column(x) : "TO_STRING(" + Column(x) + ")")}, {value})")));
+    }
+
+    private void WriteExtract(ExtractStage x)
+    {
+        if (x.SedMode || x.MaxMatch != 1)
+        {
+            Error(x.Span, x.SedMode ? "rex mode=sed is not translated to ES|QL." : "rex max_match other than 1 (several matches) is not translated to ES|QL.");
+            return;
+        }
+        var names = Regex.Matches(x.Regex, @"\(\?P?<([A-Za-z_][A-Za-z0-9_]*)>").Select(m => m.Groups[1].Value).ToList();
+        if (names.Count == 0)
+        {
+            Error(x.Span, "This rex has no named group, so it extracts nothing.");
+            return;
+        }
+        // GROK (Oniguruma) reads PCRE named groups (?<name>...) and the usual classes and quantifiers the same way;
+        // constructs where the dialects differ make the extraction an approximation.
+        if (Regex.IsMatch(x.Regex, @"%\{|\(\?P|\\K|\\Q|\(\?<[=!]|\(\?\||\(\?[a-zA-Z]*[sxXUJ]|\\[zZAG]"))
+            Warn(x.Span, "This rex regex uses constructs that PCRE (Splunk) and Oniguruma (ES|QL GROK) read differently.");
+        _lines.Add($"GROK {Column(x.Field)} {ElasticCommon.Quote(x.Regex)}");
+        foreach (var n in names) Define(n, EType.String);
+    }
+
+    // ------------------------------------------------------------------ search predicates
+
+    private string Condition(Nnf node, bool nested)
+    {
+        RuntimeHelpers.EnsureSufficientExecutionStack();
+        switch (node)
+        {
+            case NnfAnd a:
+            {
+                var ops = a.Operands.Where(o => o is not NnfLeaf { Predicate: TruePredicate, Negated: false }).ToList();
+                if (ops.Count == 0) return "true";
+                return string.Join(" AND ", ops.Select(o => o is NnfOr { Operands.Length: > 1 } ? "(" + Condition(o, true) + ")" : Condition(o, true)));
+            }
+            case NnfOr o:
+            {
+                if (o.Operands.Any(x => x is NnfLeaf { Predicate: TruePredicate, Negated: false })) return "true";
+                var text = string.Join(" OR ", o.Operands.Select(x => Condition(x, true)));
+                return text;
+            }
+            case NnfLeaf l:
+                return l.Negated ? Negated(l.Predicate) : Positive(l.Predicate);
+            default:
+                return "true";
+        }
+    }
+
+    /// <summary>A leaf that is true exactly where the SPL term holds; null (not true) where its field is missing.</summary>
+    private string Positive(Predicate p)
+    {
+        switch (p)
+        {
+            case TruePredicate:
+                return "true";
+            case FieldMatchPredicate m:
+                return Match(m.Field, m.Pattern, m.CaseSensitive);
+            case FieldNotMatchPredicate m:
+                return m.Pattern.IsMatchAll ? "false" : $"({Column(m.Field)} IS NOT NULL AND NOT {Match(m.Field, m.Pattern, m.CaseSensitive)})";
+            case FieldExistsPredicate e:
+                return $"{Column(e.Field)} IS NOT NULL";
+            case CidrPredicate c:
+                return $"CIDR_MATCH(TO_IP({Column(c.Field)}), {ElasticCommon.Quote(c.Cidr)})";
+            case FieldCompareRangePredicate r:
+                return Range(r);
+            case TimeBoundPredicate t:
+                return TimeBound(t);
+            case RawTermPredicate t:
+                return RawTerm(t);
+            case ExpressionPredicate e:
+                return P(Bool(Expr(e.Expression)), 30);
+            default:
+                Error(p.Span, $"{p.GetType().Name} is not translated to ES|QL yet.");
+                return "true";
+        }
+    }
+
+    /// <summary>The negation with SPL's meaning: true for events without the field.</summary>
+    private string Negated(Predicate p)
+    {
+        switch (p)
+        {
+            case TruePredicate:
+                return "false";
+            case FieldMatchPredicate m when m.Pattern.IsMatchAll:
+            case FieldExistsPredicate:
+                return $"{Column(FieldOf(p))} IS NULL";
+            case FieldMatchPredicate m:
+                return $"({Column(m.Field)} IS NULL OR NOT {Match(m.Field, m.Pattern, m.CaseSensitive)})";
+            case FieldNotMatchPredicate m:
+                return m.Pattern.IsMatchAll ? "true" : $"({Column(m.Field)} IS NULL OR {Match(m.Field, m.Pattern, m.CaseSensitive)})";
+            case TimeBoundPredicate or RawTermPredicate:
+                return "NOT " + Positive(p);
+            default:
+                // CIDR_MATCH, TO_DOUBLE and expressions are null for missing or unconvertible values.
+                return $"NOT COALESCE({Positive(p)}, false)";
+        }
+    }
+
+    private static string FieldOf(Predicate p) => p switch
+    {
+        FieldMatchPredicate m => m.Field,
+        FieldExistsPredicate e => e.Field,
+        _ => "",
+    };
+
+    /// <summary><c>field=pattern</c>: ES|QL's <c>==</c> and <c>LIKE</c> are case-sensitive, so a case-insensitive match
+    /// compares the lower-cased column with the lower-cased value.</summary>
+    private string Match(string field, ValuePattern pattern, bool caseSensitive)
+    {
+        var column = Column(field);
+        var type = TypeOf(field);
+        if (type is EType.Number && !pattern.HasWildcard && double.TryParse(pattern.Literal, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
+            return $"{column} == {Number(pattern.Literal)}";
+        if (type is not EType.String) column = $"TO_STRING({column})";
+        if (pattern.IsMatchAll) return $"{Column(field)} IS NOT NULL";
+        if (!pattern.HasWildcard)
+        {
+            var literal = pattern.Literal;
+            if (caseSensitive || ElasticCommon.Caseless(literal)) return $"{column} == {ElasticCommon.Quote(literal)}";
+            return $"TO_LOWER({column}) == {ElasticCommon.Quote(literal.ToLowerInvariant())}";
+        }
+        var like = string.Join("*", pattern.Segments.Select(LikeEscape));
+        if (caseSensitive || ElasticCommon.Caseless(like)) return $"{column} LIKE {ElasticCommon.Quote(like)}";
+        return $"TO_LOWER({column}) LIKE {ElasticCommon.Quote(like.ToLowerInvariant())}";
+    }
+
+    /// <summary>Escapes ES|QL LIKE's metacharacters (<c>*</c>, <c>?</c> and the escape <c>\</c>) in literal text.</summary>
+    internal static string LikeEscape(string literal)
+    {
+        var sb = new StringBuilder(literal.Length);
+        foreach (var c in literal)
+        {
+            if (c is '*' or '?' or '\\') sb.Append('\\');
+            sb.Append(c);
+        }
+        return sb.ToString();
+    }
+
+    private static string Number(string text)
+    {
+        var d = double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
+        if (text.StartsWith('+')) text = text[1..];
+        return text.Contains('e', StringComparison.OrdinalIgnoreCase) || text.StartsWith('.') || text.StartsWith("-.", StringComparison.Ordinal) ? d.ToString("R", CultureInfo.InvariantCulture) : text;
+    }
+
+    private string Range(FieldCompareRangePredicate r)
+    {
+        var op = r.Operator switch
+        {
+            RangeOperator.Less => "<",
+            RangeOperator.LessOrEqual => "<=",
+            RangeOperator.Greater => ">",
+            _ => ">=",
+        };
+        if (r.Value.Kind == LiteralKind.Number)
+        {
+            var column = TypeOf(r.Field) is EType.Number ? Column(r.Field) : $"TO_DOUBLE({Column(r.Field)})";
+            return $"{column} {op} {Number(r.Value.Text)}";
+        }
+        var col = TypeOf(r.Field) is EType.String ? Column(r.Field) : $"TO_STRING({Column(r.Field)})";
+        return $"{col} {op} {ElasticCommon.Quote(r.Value.Text)}";
+    }
+
+    private string TimeBound(TimeBoundPredicate t)
+    {
+        if (t.Earliest && t.Value is "0" or "1") return "true";
+        if (ElasticCommon.RelativeTime(t.Value) is not { } rel)
+        {
+            Error(t.Span, $"The time modifier '{t.Value}' is not translated (relative -N(s|m|h|d|w) and now are).");
+            return "true";
+        }
+        var time = rel.Count == 0 ? "NOW()" : $"NOW() - {rel.Count.ToString(CultureInfo.InvariantCulture)} {rel.Unit}";
+        return t.Earliest ? $"@timestamp >= {time}" : $"@timestamp < {time}";
+    }
+
+    private string RawTerm(RawTermPredicate t)
+    {
+        if (t.Pattern.IsMatchAll) return "true";
+        Warn(t.Span, $"The search term '{t.Pattern.Text}' matches whole indexed terms of the raw event in Splunk; ES|QL searches the _raw field for the text anywhere (a wider match).");
+        var like = "*" + string.Join("*", t.Pattern.Segments.Select(LikeEscape)) + "*";
+        while (like.Contains("**", StringComparison.Ordinal)) like = like.Replace("**", "*", StringComparison.Ordinal);
+        return t.CaseSensitive ? $"_raw LIKE {ElasticCommon.Quote(like)}" : $"TO_LOWER(_raw) LIKE {ElasticCommon.Quote(like.ToLowerInvariant())}";
+    }
+
+    // ------------------------------------------------------------------ eval expressions
+
+    /// <summary>Rendered text, its type and its precedence (OR 10, AND 20, NOT 30, comparisons 40, + - 50, * / % 60,
+    /// unary minus 70, atoms 100): a child is parenthesized only when it binds less tightly than its place needs.</summary>
+    internal readonly record struct Rendered(string Text, EType Type, int Prec = 100);
+
+    private static Rendered R(string text, EType type, int prec = 100) => new(text, type, prec);
+
+    private static string P(Rendered r, int min) => r.Prec >= min ? r.Text : "(" + r.Text + ")";
+
+    private Rendered Numeric(Rendered r) => r.Type is EType.Number or EType.Null ? r : R($"TO_DOUBLE({r.Text})", EType.Number);
+
+    private Rendered Str(Rendered r) => r.Type is EType.String or EType.Null ? r : R($"TO_STRING({r.Text})", EType.String);
+
+    private Rendered Bool(Rendered r) => r.Type is EType.Bool or EType.Null ? r : R($"TO_BOOLEAN({r.Text})", EType.Bool);
+
+    private Rendered Expr(Expr e)
+    {
+        RuntimeHelpers.EnsureSufficientExecutionStack();
+        switch (e)
+        {
+            case Literal { Kind: LiteralKind.String } s:
+                return R(ElasticCommon.Quote(s.Text), EType.String);
+            case Literal { Kind: LiteralKind.Number } n:
+                return R(Number(n.Text), EType.Number);
+            case Literal { Kind: LiteralKind.Boolean } b:
+                return R(b.Text.ToLowerInvariant(), EType.Bool);
+            case Literal:
+                return R("null", EType.Null);
+            case FieldRef f:
+                return R(Column(f.Name), TypeOf(f.Name));
+            case UnaryExpr { Operator: UnaryOp.Not } u:
+                return R("NOT " + P(Bool(Expr(u.Operand)), 30), EType.Bool, 30);
+            case UnaryExpr u:
+                return R("-" + P(Numeric(Expr(u.Operand)), 70), EType.Number, 70);
+            case BinaryExpr b:
+                return Binary(b);
+            case LikeExpr l:
+                return Like(l);
+            case InExpr i:
+                return In(i);
+            case CallExpr c:
+                return Call(c);
+            default:
+                Error(e.Span, $"{e.GetType().Name} is not translated to ES|QL.");
+                return R("null", EType.Null);
+        }
+    }
+
+    private Rendered Binary(BinaryExpr b)
+    {
+        var left = Expr(b.Left);
+        var right = Expr(b.Right);
+        switch (b.Operator)
+        {
+            case BinaryOp.And:
+                return R($"{P(Bool(left), 20)} AND {P(Bool(right), 20)}", EType.Bool, 20);
+            case BinaryOp.Or:
+                return R($"{P(Bool(left), 10)} OR {P(Bool(right), 10)}", EType.Bool, 10);
+            case BinaryOp.Xor:
+                return R($"{P(Bool(left), 41)} != {P(Bool(right), 41)}", EType.Bool, 40);
+            case BinaryOp.Concat:
+                return R($"CONCAT({Str(left).Text}, {Str(right).Text})", EType.String);
+            case BinaryOp.Add when left.Type is EType.String && right.Type is EType.String && (b.Left is Literal || b.Right is Literal):
+                return R($"CONCAT({left.Text}, {right.Text})", EType.String);
+            case BinaryOp.Multiply or BinaryOp.Divide or BinaryOp.Modulo or BinaryOp.Add or BinaryOp.Subtract:
+            {
+                var op = b.Operator switch
+                {
+                    BinaryOp.Multiply => "*",
+                    BinaryOp.Divide => "/",
+                    BinaryOp.Modulo => "%",
+                    BinaryOp.Add => "+",
+                    _ => "-",
+                };
+                var l = Numeric(left);
+                var r = Numeric(right);
+                // Splunk divides as real numbers; ES|QL divides integers as integers.
+                if (op == "/" && left.Type is EType.Number && right.Type is EType.Number && !l.Text.Contains("TO_DOUBLE", StringComparison.Ordinal)) l = R($"TO_DOUBLE({l.Text})", EType.Number);
+                var prec = op is "+" or "-" ? 50 : 60;
+                return R($"{P(l, prec)} {op} {P(r, prec + 1)}", EType.Number, prec);
+            }
+            default:
+            {
+                var op = b.Operator switch
+                {
+                    BinaryOp.Less => "<",
+                    BinaryOp.LessOrEqual => "<=",
+                    BinaryOp.Greater => ">",
+                    BinaryOp.GreaterOrEqual => ">=",
+                    BinaryOp.Equal => "==",
+                    _ => "!=",
+                };
+                if (left.Type is EType.Number || right.Type is EType.Number)
+                {
+                    left = Numeric(left);
+                    right = Numeric(right);
+                }
+                else if (left.Type is EType.Date || right.Type is EType.Date)
+                {
+                    // compared as they are
+                }
+                else
+                {
+                    left = Str(left);
+                    right = Str(right);
+                }
+                return R($"{P(left, 41)} {op} {P(right, 41)}", EType.Bool, 40);
+            }
+        }
+    }
+
+    private Rendered Like(LikeExpr l)
+    {
+        if (l.Pattern is not Literal { Kind: LiteralKind.String } p)
+        {
+            Error(l.Span, "LIKE with a pattern that is not a literal string is not translated to ES|QL.");
+            return R("null", EType.Null);
+        }
+        // SPL LIKE: % any run, _ one character; ES|QL LIKE: * and ?, with \ escaping.
+        var sb = new StringBuilder();
+        foreach (var c in p.Text)
+        {
+            sb.Append(c switch
+            {
+                '%' => "*",
+                '_' => "?",
+                '*' or '?' or '\\' => "\\" + c,
+                _ => c.ToString(),
+            });
+        }
+        var value = Str(Expr(l.Value));
+        return R($"{P(value, 41)} {(l.Negated ? "NOT LIKE" : "LIKE")} {ElasticCommon.Quote(sb.ToString())}", EType.Bool, 40);
+    }
+
+    private Rendered In(InExpr i)
+    {
+        var value = Expr(i.Value);
+        var items = i.Items.Select(Expr).ToList();
+        if (items.All(x => x.Type is EType.Number)) value = Numeric(value);
+        else if (items.All(x => x.Type is EType.String)) value = Str(value);
+        else
+        {
+            Error(i.Span, "IN with both numbers and strings is not translated to ES|QL.");
+            return R("null", EType.Null);
+        }
+        return R($"{P(value, 41)} {(i.Negated ? "NOT IN" : "IN")} ({string.Join(", ", items.Select(x => x.Text))})", EType.Bool, 40);
+    }
+
+    private Rendered Call(CallExpr c)
+    {
+        var args = c.Arguments;
+        bool Arity(int min, int max = -1) => args.Length >= min && args.Length <= (max < 0 ? min : max);
+        Rendered Arg(int k) => Expr(args[k]);
+        switch (c.Function)
+        {
+            case "if" when Arity(3):
+            {
+                var then = Arg(1);
+                var otherwise = Arg(2);
+                return R($"CASE({Bool(Arg(0)).Text}, {then.Text}, {otherwise.Text})", Unify(then.Type, otherwise.Type));
+            }
+            case "case" when args.Length >= 2 && args.Length % 2 == 0:
+            {
+                var parts = new List<string>();
+                var type = EType.Null;
+                for (var k = 0; k < args.Length; k += 2)
+                {
+                    var value = Arg(k + 1);
+                    parts.Add(Bool(Arg(k)).Text);
+                    parts.Add(value.Text);
+                    type = Unify(type, value.Type);
+                }
+                // With no default, CASE is null when no condition holds, like Splunk's case().
+                return R($"CASE({string.Join(", ", parts)})", type);
+            }
+            case "lower" when Arity(1): return R($"TO_LOWER({Str(Arg(0)).Text})", EType.String);
+            case "upper" when Arity(1): return R($"TO_UPPER({Str(Arg(0)).Text})", EType.String);
+            case "len" when Arity(1): return R($"LENGTH({Str(Arg(0)).Text})", EType.Number);
+            case "trim" when Arity(1): return R($"TRIM({Str(Arg(0)).Text})", EType.String);
+            case "ltrim" when Arity(1): return R($"LTRIM({Str(Arg(0)).Text})", EType.String);
+            case "rtrim" when Arity(1): return R($"RTRIM({Str(Arg(0)).Text})", EType.String);
+            case "tostring" when Arity(1): return Str(Arg(0));
+            case "tonumber" when Arity(1): return R($"TO_DOUBLE({Arg(0).Text})", EType.Number);
+            case "abs" when Arity(1): return R($"ABS({Numeric(Arg(0)).Text})", EType.Number);
+            case "round" when Arity(1, 2): return R($"ROUND({Numeric(Arg(0)).Text}{(args.Length == 2 ? ", " + Arg(1).Text : "")})", EType.Number);
+            case "floor" when Arity(1): return R($"FLOOR({Numeric(Arg(0)).Text})", EType.Number);
+            case "ceil" or "ceiling" when Arity(1): return R($"CEIL({Numeric(Arg(0)).Text})", EType.Number);
+            case "sqrt" when Arity(1): return R($"SQRT({Numeric(Arg(0)).Text})", EType.Number);
+            case "pow" when Arity(2): return R($"POW({Numeric(Arg(0)).Text}, {Numeric(Arg(1)).Text})", EType.Number);
+            case "substr" when Arity(2, 3):
+                // Both count from 1; a negative start counts from the end in both.
+                return R($"SUBSTRING({Str(Arg(0)).Text}, {Numeric(Arg(1)).Text}{(args.Length == 3 ? ", " + Numeric(Arg(2)).Text : "")})", EType.String);
+            case "coalesce" when args.Length > 0:
+            {
+                var items = args.Select(Expr).ToList();
+                var type = items.Aggregate(EType.Null, (t, x) => Unify(t, x.Type));
+                if (type == EType.String) items = items.Select(Str).ToList();
+                return R($"COALESCE({string.Join(", ", items.Select(x => x.Text))})", type);
+            }
+            case "isnull" when Arity(1): return R($"{P(Arg(0), 41)} IS NULL", EType.Bool, 40);
+            case "isnotnull" when Arity(1): return R($"{P(Arg(0), 41)} IS NOT NULL", EType.Bool, 40);
+            case "cidrmatch" when Arity(2) && args[0] is Literal { Kind: LiteralKind.String } cidr:
+                return R($"CIDR_MATCH(TO_IP({Str(Arg(1)).Text}), {ElasticCommon.Quote(cidr.Text)})", EType.Bool);
+            case "like" when Arity(2):
+                return Like(new LikeExpr(args[0], args[1], false) { Span = c.Span });
+            case "match" when Arity(2) && args[1] is Literal { Kind: LiteralKind.String } re:
+            {
+                if (LuceneRegex.FromPcre(re.Text, out var dotWarning) is not { } lucene)
+                {
+                    Error(c.Span, "This match() regex uses PCRE constructs that have no exact Lucene regular expression (ES|QL RLIKE) equivalent.");
+                    return R("null", EType.Null);
+                }
+                if (dotWarning) Warn(c.Span, LuceneRegex.DotNote);
+                return R($"{P(Str(Arg(0)), 41)} RLIKE {ElasticCommon.Quote(lucene)}", EType.Bool, 40);
+            }
+            case "replace" when Arity(3) && args[1] is Literal { Kind: LiteralKind.String } re && args[2] is Literal { Kind: LiteralKind.String } replacement
+                && LuceneRegex.IsPortablePcre(re.Text):
+            {
+                // REPLACE uses Java regular expressions, which read this PCRE subset the same way; \N becomes $N.
+                var java = Regex.Replace(replacement.Text.Replace("$", "\\$", StringComparison.Ordinal), @"\\(\d)", "$$$1");
+                return R($"REPLACE({Str(Arg(0)).Text}, {ElasticCommon.Quote(re.Text)}, {ElasticCommon.Quote(java)})", EType.String);
+            }
+            case "split" when Arity(2): return R($"SPLIT({Str(Arg(0)).Text}, {Str(Arg(1)).Text})", EType.String);
+            case "mvindex" when Arity(2, 3):
+                return R($"MV_SLICE({Arg(0).Text}, {Arg(1).Text}, {(args.Length == 3 ? Arg(2).Text : Arg(1).Text)})", Arg(0).Type);
+            case "mvcount" when Arity(1): return R($"MV_COUNT({Arg(0).Text})", EType.Number);
+            case "mvjoin" when Arity(2): return R($"MV_CONCAT({Str(Arg(0)).Text}, {Str(Arg(1)).Text})", EType.String);
+            case "now" or "time" when Arity(0): return R("NOW()", EType.Date);
+            case "true" when Arity(0): return R("true", EType.Bool);
+            case "false" when Arity(0): return R("false", EType.Bool);
+            case "null" when Arity(0): return R("null", EType.Null);
+            case "strftime" when Arity(2) && args[1] is Literal { Kind: LiteralKind.String } f && JavaTimeFormat(f.Text) is { } format:
+            {
+                var time = Arg(0);
+                if (time.Type is not EType.Date)
+                {
+                    Error(c.Span, "strftime of a value that is not a time here (Splunk epoch seconds) is not translated to ES|QL.");
+                    return R("null", EType.Null);
+                }
+                return R($"DATE_FORMAT({ElasticCommon.Quote(format)}, {time.Text})", EType.String);
+            }
+            default:
+                Error(c.Span, $"The function '{c.Function}' with {args.Length} argument(s) is not translated to ES|QL yet.");
+                return R("null", EType.Null);
+        }
+    }
+
+    private static EType Unify(EType a, EType b) => a == EType.Null ? b : b == EType.Null ? a : a == b ? a : EType.String;
+}

@@ -1,0 +1,38 @@
+using System.Collections.Immutable;
+using ExfilQuery.Diagnostics;
+
+namespace ExfilQuery.Evaluation;
+
+/// <summary>Options of an evaluation: limits (hitting one is a diagnostic, not a crash), the regex timeout and the
+/// fixed "now" that relative times are read against.</summary>
+public sealed record EvaluationOptions
+{
+    /// <summary>The defaults.</summary>
+    public static EvaluationOptions Default { get; } = new();
+
+    /// <summary>Most rows any stage keeps (input events included); default 1,000,000.</summary>
+    public int MaxRows { get; init; } = 1_000_000;
+
+    /// <summary>Most groups an aggregation keeps; default 100,000.</summary>
+    public int MaxGroups { get; init; } = 100_000;
+
+    /// <summary>Timeout of one regular expression match; default one second.</summary>
+    public TimeSpan RegexTimeout { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>"now" for <c>earliest</c>/<c>latest</c> and <c>now()</c>; default the Unix epoch, so results never
+    /// depend on the clock.</summary>
+    public DateTimeOffset Now { get; init; } = DateTimeOffset.UnixEpoch;
+
+    /// <summary>When true (the default), input events are sorted newest first as Splunk returns them; when false
+    /// they keep the order given.</summary>
+    public bool SortNewestFirst { get; init; } = true;
+}
+
+/// <summary>The rows a detection returned and what the evaluator had to say.</summary>
+/// <param name="Rows">Result rows: ordered field maps.</param>
+/// <param name="Diagnostics">Diagnostics (EVL codes), in the order they were found.</param>
+public sealed record EvaluationResult(ImmutableArray<Event> Rows, ImmutableArray<Diagnostic> Diagnostics)
+{
+    /// <summary>True when no diagnostic is an error.</summary>
+    public bool Ok => !Diagnostics.Any(d => d.IsError);
+}

@@ -1,0 +1,212 @@
+using ExfilQuery.Elastic;
+using ExfilQuery.Kql;
+using NUnit.Framework;
+
+namespace ExfilQuery.Tests.Elastic;
+
+/// <summary>Semantic cases for ES|QL and EQL, each with the exact expected text, written from Elastic's published
+/// references (no Elastic parser can be installed here):
+/// <list type="bullet">
+/// <item>ES|QL syntax reference and "ES|QL functions and operators"
+/// (https://www.elastic.co/guide/en/elasticsearch/reference/current/esql-functions-operators.html): <c>==</c> and
+/// <c>LIKE</c> are case-sensitive; <c>LIKE</c>'s wildcards are <c>*</c> (any run) and <c>?</c> (one character),
+/// escaped with <c>\</c> (written <c>\\</c> inside a <c>"..."</c> string); a comparison with null is null and
+/// <c>WHERE</c> keeps only true rows; <c>STATS ... BY</c> puts rows whose key is null in a null group (the
+/// COUNT example there shows a <c>null</c> languages row); <c>COUNT_DISTINCT</c> "returns the approximate number of
+/// distinct values" (https://elastic.co/docs/reference/query-languages/esql/functions-operators/aggregation-functions/count_distinct),
+/// precision threshold at most 40000; <c>VALUES</c> gives no order (hence <c>MV_SORT</c>); identifiers that are not
+/// plain are quoted with backticks.</item>
+/// <item>EQL syntax reference (https://www.elastic.co/guide/en/elasticsearch/reference/current/eql-syntax.html):
+/// <c>category where condition</c>, <c>any</c> for every category; keywords lower-case; <c>:</c> compares strings
+/// case-insensitively and takes <c>*</c>/<c>?</c> wildcards and a list <c>: ("a", "b*")</c>; <c>==</c>, <c>like</c>,
+/// <c>regex</c> are case-sensitive and <c>like~</c>, <c>regex~</c>, <c>in~</c> their case-insensitive forms;
+/// <c>cidrMatch</c>; <c>== null</c>/<c>!= null</c>; field names with a hyphen, a space or a leading digit in
+/// backticks; strings in double quotes with <c>\"</c> and <c>\\</c> escapes; only the <c>head</c> and <c>tail</c>
+/// pipes (<c>head</c> keeps the earliest matches, <c>tail</c> the most recent). EQL's wildcards cannot be escaped
+/// (elastic/elasticsearch#62651), so a literal <c>*</c> or <c>?</c> is matched with <c>regex~</c>.</item>
+/// </list></summary>
+public class ElasticSemanticsTests
+{
+    private static string Esql(string spl)
+    {
+        var t = EsqlBackend.Translate(spl);
+        Assert.That(t.Query, Is.Not.Null, string.Join("\n", t.Diagnostics));
+        return t.Query!;
+    }
+
+    private static string Eql(string spl)
+    {
+        var t = EqlBackend.Translate(spl);
+        Assert.That(t.Query, Is.Not.Null, string.Join("\n", t.Diagnostics));
+        return t.Query!;
+    }
+
+    // ------------------------------------------------------------------ ES|QL search-clause semantics
+
+    [TestCase("a=Foo", "TO_LOWER(a) == \"foo\"", TestName = "esql: equality is case-insensitive (lower-cased column)")]
+    [TestCase("a=123", "a == \"123\"", TestName = "esql: a value without letters needs no TO_LOWER")]
+    [TestCase("a=foo*", "TO_LOWER(a) LIKE \"foo*\"", TestName = "esql: prefix wildcard")]
+    [TestCase("a=*foo", "TO_LOWER(a) LIKE \"*foo\"", TestName = "esql: suffix wildcard")]
+    [TestCase("a=*Foo*", "TO_LOWER(a) LIKE \"*foo*\"", TestName = "esql: contains wildcard")]
+    [TestCase("a=f*o*o", "TO_LOWER(a) LIKE \"f*o*o\"", TestName = "esql: general wildcard")]
+    [TestCase("a=*", "a IS NOT NULL", TestName = "esql: a=* means the field exists")]
+    [TestCase("a=\"what?\"", "TO_LOWER(a) == \"what?\"", TestName = "esql: ? is literal in an exact comparison")]
+    [TestCase("a=\"what?*\"", "TO_LOWER(a) LIKE \"what\\\\?*\"", TestName = "esql: LIKE metacharacter ? escaped")]
+    [TestCase("a=\"x\\\\*y*\"", "TO_LOWER(a) LIKE \"x\\\\\\\\*y*\"", TestName = "esql: a literal backslash before a wildcard: LIKE escape, then string escape")]
+    [TestCase("a=\"x\\*y*\"", "TO_LOWER(a) LIKE \"x\\\\*y*\"", TestName = "esql: an escaped (literal) star is escaped for LIKE")]
+    [TestCase("a=\"say \\\"hi\\\"\"", "TO_LOWER(a) == \"say \\\"hi\\\"\"", TestName = "esql: quotes escaped in the string")]
+    [TestCase("a=\"C:\\Windows\\System32*\"", "TO_LOWER(a) LIKE \"c:\\\\\\\\windows\\\\\\\\system32*\"", TestName = "esql: Windows path backslashes doubled for LIKE and for the string")]
+    [TestCase("a=\"C:\\Windows\\*\"", "TO_LOWER(a) == \"c:\\\\windows*\"", TestName = "esql: SPL \\* is a literal star")]
+    [TestCase("NOT a=foo", "(a IS NULL OR NOT TO_LOWER(a) == \"foo\")", TestName = "esql: NOT is true where the field is missing")]
+    [TestCase("a!=foo", "(a IS NOT NULL AND NOT TO_LOWER(a) == \"foo\")", TestName = "esql: != needs the field")]
+    [TestCase("NOT a!=foo", "(a IS NULL OR TO_LOWER(a) == \"foo\")", TestName = "esql: NOT != is true where the field is missing or matches")]
+    [TestCase("NOT a=*", "a IS NULL", TestName = "esql: NOT a=* means the field is missing")]
+    [TestCase("NOT (a=1 OR b=2)", "(a IS NULL OR NOT a == \"1\") AND (b IS NULL OR NOT b == \"2\")", TestName = "esql: De Morgan keeps missing-field meaning")]
+    [TestCase("a=1 OR b=2 c=3", "(a == \"1\" OR b == \"2\") AND c == \"3\"", TestName = "esql: OR binds tighter than implicit AND in SPL search")]
+    [TestCase("(a=1 b=2) OR c=3", "a == \"1\" AND b == \"2\" OR c == \"3\"", TestName = "esql: AND inside OR needs no parentheses")]
+    [TestCase("src=10.0.0.0/8", "CIDR_MATCH(TO_IP(src), \"10.0.0.0/8\")", TestName = "esql: CIDR value")]
+    [TestCase("NOT src=10.0.0.0/8", "NOT COALESCE(CIDR_MATCH(TO_IP(src), \"10.0.0.0/8\"), false)", TestName = "esql: negated CIDR true for missing or non-IP values")]
+    [TestCase("bytes>100", "TO_DOUBLE(bytes) > 100", TestName = "esql: number comparison is numeric")]
+    [TestCase("name>abc", "name > \"abc\"", TestName = "esql: string comparison is lexicographic")]
+    [TestCase("a IN (x, \"y*\")", "TO_LOWER(a) == \"x\" OR TO_LOWER(a) LIKE \"y*\"", TestName = "esql: search IN is an OR of matches")]
+    [TestCase("\"my-field\"=1", "`my-field` == \"1\"", TestName = "esql: odd field names in backticks")]
+    [TestCase("earliest=-24h a=1", "@timestamp >= NOW() - 24 hours AND a == \"1\"", TestName = "esql: relative earliest")]
+    public void EsqlSearchClause(string search, string where) =>
+        Assert.That(Esql("search " + search), Is.EqualTo("FROM logs-*\n| WHERE " + where));
+
+    // ------------------------------------------------------------------ ES|QL where/eval semantics
+
+    [TestCase("where a=\"Foo\"", "WHERE a == \"Foo\"", TestName = "esql: where equality is case-sensitive")]
+    [TestCase("where a LIKE \"f%o_\"", "WHERE a LIKE \"f*o?\"", TestName = "esql: SPL LIKE % and _ become * and ?")]
+    [TestCase("where a LIKE \"50*%\"", "WHERE a LIKE \"50\\\\**\"", TestName = "esql: literal * in SPL LIKE escaped")]
+    [TestCase("where a IN (\"x\", \"y*\")", "WHERE a IN (\"x\", \"y*\")", TestName = "esql: where IN is exact")]
+    [TestCase("where n > 5 AND (a=\"x\" OR b=\"y\")", "WHERE TO_DOUBLE(n) > 5 AND (a == \"x\" OR b == \"y\")", TestName = "esql: precedence kept with minimal parentheses")]
+    [TestCase("where NOT (a=\"x\" AND b=\"y\")", "WHERE NOT (a == \"x\" AND b == \"y\")", TestName = "esql: NOT of AND parenthesized")]
+    [TestCase("eval x=if(a=\"1\", \"one\", \"other\")", "EVAL x = CASE(a == \"1\", \"one\", \"other\")", TestName = "esql: if is CASE")]
+    [TestCase("eval x=case(a=\"1\", 1, a=\"2\", 2)", "EVAL x = CASE(a == \"1\", 1, a == \"2\", 2)", TestName = "esql: case without default is null")]
+    [TestCase("eval x=lower(a), y=len(a), z=substr(a, 2, 3)", "EVAL x = TO_LOWER(a), y = LENGTH(a), z = SUBSTRING(a, 2, 3)", TestName = "esql: string functions")]
+    [TestCase("eval x=coalesce(a, b, \"none\")", "EVAL x = COALESCE(a, b, \"none\")", TestName = "esql: coalesce")]
+    [TestCase("eval x=(a + 1) * 2", "EVAL x = (TO_DOUBLE(a) + 1) * 2", TestName = "esql: arithmetic on a string field converts")]
+    [TestCase("eval x=a.\"-\".b", "EVAL x = CONCAT(CONCAT(a, \"-\"), b)", TestName = "esql: dot concatenation")]
+    [TestCase("eval x=cidrmatch(\"10.0.0.0/8\", ip)", "EVAL x = CIDR_MATCH(TO_IP(ip), \"10.0.0.0/8\")", TestName = "esql: cidrmatch")]
+    public void EsqlPipeline(string command, string line) =>
+        Assert.That(Esql("search * | " + command), Is.EqualTo("FROM logs-*\n| " + line));
+
+    [Test]
+    public void EsqlStatsDropsRowsMissingAGroupField() =>
+        Assert.That(Esql("search a=1 | stats count dc(u) as users values(p) by host user"), Is.EqualTo(
+            "FROM logs-*\n| WHERE a == \"1\"\n| WHERE host IS NOT NULL AND user IS NOT NULL\n"
+            + "| STATS count = COUNT(*), users = COUNT_DISTINCT(u, 40000), `values(p)` = MV_SORT(VALUES(p)) BY host, user"));
+
+    [Test]
+    public void EsqlCountDistinctIsPartial()
+    {
+        var t = EsqlBackend.Translate("search a=1 | stats dc(u) by host");
+        Assert.That(t.Status, Is.EqualTo(TranslationStatus.Partial));
+        Assert.That(t.Diagnostics.Select(d => d.Code), Does.Contain("ESQ0002"));
+    }
+
+    [Test]
+    public void EsqlHeadKeepsTheNewestEvents() =>
+        Assert.That(Esql("search a=1 | head 5"), Is.EqualTo("FROM logs-*\n| WHERE a == \"1\"\n| SORT @timestamp DESC\n| LIMIT 5"));
+
+    [Test]
+    public void EsqlSortRenameKeepDrop() =>
+        Assert.That(Esql("search a=1 | stats count by host | sort - count | rename host AS h | table h count | fields - count"), Is.EqualTo(
+            "FROM logs-*\n| WHERE a == \"1\"\n| WHERE host IS NOT NULL\n| STATS count = COUNT(*) BY host\n| SORT count DESC\n| RENAME host AS h\n| KEEP h, count\n| DROP count"));
+
+    [Test]
+    public void EsqlRexIsGrok() =>
+        Assert.That(Esql("search a=1 | rex field=email \"@(?<domain>[^@]+)$\""), Is.EqualTo(
+            "FROM logs-*\n| WHERE a == \"1\"\n| GROK email \"@(?<domain>[^@]+)$\""));
+
+    [Test]
+    public void EsqlUnsupportedFails()
+    {
+        var t = EsqlBackend.Translate("search a=1 | transaction host");
+        Assert.That(t.Status, Is.EqualTo(TranslationStatus.Failed));
+        Assert.That(t.Query, Is.Null);
+        Assert.That(t.Diagnostics.Select(d => d.Code), Does.Contain("ESQ0001"));
+    }
+
+    // ------------------------------------------------------------------ EQL
+
+    [TestCase("a=Foo", "any where a : \"Foo\"", TestName = "eql: : is case-insensitive equality")]
+    [TestCase("a=foo*", "any where a : \"foo*\"", TestName = "eql: prefix wildcard with :")]
+    [TestCase("a=*foo*", "any where a : \"*foo*\"", TestName = "eql: contains wildcard with :")]
+    [TestCase("a=f*o*o", "any where a : \"f*o*o\"", TestName = "eql: general wildcard with :")]
+    [TestCase("a=*", "any where a != null", TestName = "eql: a=* means the field exists")]
+    [TestCase("a=\"what?\"", "any where a regex~ \"what\\\\?\"", TestName = "eql: literal ? needs regex~ (: would read it as a wildcard)")]
+    [TestCase("a=\"x\\*y\"", "any where a regex~ \"x\\\\*y\"", TestName = "eql: literal * needs regex~")]
+    [TestCase("a=\"x\\\\*y\"", "any where a : \"x\\\\*y\"", TestName = "eql: a literal backslash before a wildcard (backslash is literal in : patterns, as in Elastic's prebuilt rules)")]
+    [TestCase("a=\"say \\\"hi\\\"\"", "any where a : \"say \\\"hi\\\"\"", TestName = "eql: quotes escaped")]
+    [TestCase("a=\"C:\\Windows\\System32*\"", "any where a : \"C:\\\\Windows\\\\System32*\"", TestName = "eql: backslashes escaped")]
+    [TestCase("NOT a=foo", "any where (a == null or not a : \"foo\")", TestName = "eql: NOT is true where the field is missing")]
+    [TestCase("a!=foo", "any where (a != null and not a : \"foo\")", TestName = "eql: != needs the field")]
+    [TestCase("NOT (a=1 OR b=2)", "any where (a == null or not a : \"1\") and (b == null or not b : \"2\")", TestName = "eql: De Morgan")]
+    [TestCase("a=1 OR b=2 c=3", "any where (a : \"1\" or b : \"2\") and c : \"3\"", TestName = "eql: precedence")]
+    [TestCase("a IN (x, \"y*\") OR a=z", "any where a : (\"x\", \"y*\", \"z\")", TestName = "eql: OR of matches on one field is one : list")]
+    [TestCase("src=10.0.0.0/8", "any where cidrMatch(src, \"10.0.0.0/8\")", TestName = "eql: cidrMatch")]
+    [TestCase("NOT src=10.0.0.0/8", "any where (src == null or not cidrMatch(src, \"10.0.0.0/8\"))", TestName = "eql: negated cidrMatch")]
+    [TestCase("bytes>100", "any where bytes > 100", TestName = "eql: numbers as numbers")]
+    [TestCase("name>abc", "any where name > \"abc\"", TestName = "eql: strings as strings")]
+    [TestCase("\"my-field\"=1 \"1st\"=2", "any where `my-field` : \"1\" and `1st` : \"2\"", TestName = "eql: odd field names in backticks")]
+    public void EqlSearchClause(string search, string query) => Assert.That(Eql("search " + search), Is.EqualTo(query));
+
+    [TestCase("search a=1 | where b=\"X\"", "any where a : \"1\" and b == \"X\"", TestName = "eql: where equality is case-sensitive ==")]
+    [TestCase("search a=1 | where b IN (\"x\", \"y\")", "any where a : \"1\" and b in (\"x\", \"y\")", TestName = "eql: where IN is case-sensitive in")]
+    [TestCase("search a=1 | where b LIKE \"%.ps1\"", "any where a : \"1\" and b like \"*.ps1\"", TestName = "eql: SPL LIKE as case-sensitive like")]
+    [TestCase("search a=1 | where b=\"x\" OR c=\"y\"", "any where a : \"1\" and (b == \"x\" or c == \"y\")", TestName = "eql: where OR parenthesized in a conjunction")]
+    [TestCase("search a=1 | head 5", "any where a : \"1\"\n| tail 5", TestName = "eql: SPL head (newest) is EQL tail (most recent)")]
+    [TestCase("search a=1 | tail 5", "any where a : \"1\"\n| head 5", TestName = "eql: SPL tail (oldest) is EQL head (earliest)")]
+    [TestCase("| tstats count from datamodel=Endpoint.Processes where Processes.process_name=cmd.exe by Processes.dest", "process where Processes.process_name : \"cmd.exe\"", TestName = "eql: data model picks the event category")]
+    public void EqlQueries(string spl, string query) => Assert.That(Eql(spl), Is.EqualTo(query));
+
+    [Test]
+    public void EqlCountThresholdCarriesThresholdRule()
+    {
+        var t = EqlBackend.Translate("search a=1 | stats count by host user | where count > 20");
+        Assert.That(t.Status, Is.EqualTo(TranslationStatus.Partial));
+        Assert.That(t.Query, Is.EqualTo("any where a : \"1\""));
+        Assert.That(t.Threshold, Is.Not.Null);
+        Assert.That(t.Threshold!.GroupBy, Is.EqualTo(new[] { "host", "user" }));
+        Assert.That(t.Threshold.Value, Is.EqualTo(21));
+        Assert.That(t.Diagnostics.Single(d => d.Code == "EQL0002").Message, Does.Contain("threshold >= 21"));
+    }
+
+    [Test]
+    public void EqlOtherAggregationConditionFails()
+    {
+        var t = EqlBackend.Translate("search a=1 | stats dc(u) as users by host | where users > 20");
+        Assert.That(t.Status, Is.EqualTo(TranslationStatus.Failed));
+        Assert.That(t.Threshold, Is.Null);
+        Assert.That(t.Diagnostics.Select(d => d.Code), Does.Contain("EQL0001"));
+    }
+
+    [Test]
+    public void EqlEvalUsedByAFilterFails()
+    {
+        var t = EqlBackend.Translate("search a=1 | eval x=len(b) | where x > 3");
+        Assert.That(t.Status, Is.EqualTo(TranslationStatus.Failed));
+    }
+
+    [Test]
+    public void EqlPureFilterIsFull()
+    {
+        var t = EqlBackend.Translate("search process_name=cmd.exe NOT user=SYSTEM");
+        Assert.That(t.Status, Is.EqualTo(TranslationStatus.Full));
+        Assert.That(t.Query, Is.EqualTo("any where process_name : \"cmd.exe\" and (user == null or not user : \"SYSTEM\")"));
+    }
+
+    [Test]
+    public void EqlKeywordsAreLowerCaseAndOnlyHeadTailPipes()
+    {
+        foreach (var seed in TestData.SeedSearches())
+        {
+            var q = EqlBackend.Translate(seed.Search, TestData.WithSplunkMacros).Query;
+            if (q is null) continue;
+            foreach (var line in q.Split('\n').Skip(1)) Assert.That(line, Does.Match(@"^\| (head|tail) \d+$"), seed.Id);
+            Assert.That(q, Does.Not.Match(@"\b(AND|OR|NOT|WHERE|ANY)\b"), seed.Id);
+        }
+    }
+}
