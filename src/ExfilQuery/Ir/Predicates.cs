@@ -22,8 +22,9 @@ public sealed record TruePredicate : Predicate;
 /// <see cref="Pattern"/>. Case-insensitive unless <see cref="CaseSensitive"/> (<c>CASE()</c>).</summary>
 public sealed record FieldMatchPredicate(string Field, ValuePattern Pattern, bool CaseSensitive) : Predicate;
 
-/// <summary>Search <c>field!=value</c>: the field exists and has a value that does not match. Unlike
-/// <c>NOT field=value</c> it is false for events without the field.</summary>
+/// <summary>Search <c>field!=value</c>: the field exists and none of its values matches (for a multivalue field,
+/// <c>tags!=y</c> is false when any value is y). Unlike <c>NOT field=value</c> it is false for events without the
+/// field.</summary>
 public sealed record FieldNotMatchPredicate(string Field, ValuePattern Pattern, bool CaseSensitive) : Predicate;
 
 /// <summary>Search <c>field&lt;value</c> and friends: numeric when both sides are numbers, else lexicographic.</summary>

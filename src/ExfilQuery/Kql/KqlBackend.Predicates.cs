@@ -99,8 +99,10 @@ internal sealed partial class KqlWriter
         if (r.Value.Kind == LiteralKind.Number)
         {
             var type = TypeOf(r.Field);
-            var column = type is KType.Long or KType.Real ? Column(r.Field) : "todouble(" + Column(r.Field) + ")";
-            return $"{column} {op} {KqlSyntax.Number(r.Value.Text)}";
+            if (type is KType.Long or KType.Real) return $"{Column(r.Field)} {op} {KqlSyntax.Number(r.Value.Text)}";
+            // Numeric when the field's value is a number, lexicographic otherwise (a missing field never matches).
+            var column = Column(r.Field);
+            return $"(isnotempty({column}) and iff(isnull(todouble({column})), strcmp({AsString(r.Field)}, {KqlSyntax.Quote(r.Value.Text)}) {op} 0, todouble({column}) {op} {KqlSyntax.Number(r.Value.Text)}))";
         }
         // Both sides text: Splunk compares lexicographically.
         return $"strcmp({AsString(r.Field)}, {KqlSyntax.Quote(r.Value.Text)}) {op} 0";
