@@ -159,7 +159,8 @@ internal static class Usage
         "diagnostics about the mapping file (MAP0002-MAP0019), which point into that file.\n" +
         "\n" +
         "Options:\n" +
-        "  --to kql         target language (required); eql and esql are not implemented yet\n" +
+        "  --to LANG        target language (required): kql, esql or eql (esql/eql: profile none only)\n" +
+        "  --index PATTERN  the index pattern read by esql and eql (default logs-*)\n" +
         "  --profile NAME   field and table mapping: none (default), defender, sentinel or asim\n" +
         "  --table NAME     the table read by profile none (default Events)\n" +
         "  --mapping FILE   JSON mapping file that overrides or extends the profile (docs/MAPPING.md)\n" +

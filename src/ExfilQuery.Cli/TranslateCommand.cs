@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using ExfilQuery.Diagnostics;
+using ExfilQuery.Elastic;
 using ExfilQuery.Kql;
 using ExfilQuery.Text;
 
@@ -12,7 +13,15 @@ namespace ExfilQuery.Cli;
 internal static class TranslateCommand
 {
     private static readonly CommandSpec Spec = new("translate", ["--strict"],
-        ["--to", "--profile", "--table", "--mapping", "--macros", "--batch"], MaxPositionals: 1);
+        ["--to", "--profile", "--table", "--mapping", "--macros", "--batch", "--index"], MaxPositionals: 1);
+
+
+    /// <summary>The target language and its options for one run.</summary>
+    internal sealed record Target(string Language, KqlOptions Kql, ElasticOptions Elastic)
+    {
+        /// <summary>KQL with these options.</summary>
+        public static Target ForKql(KqlOptions options) => new("kql", options, ElasticOptions.Default);
+    }
 
     /// <summary>Runs the command with the arguments after <c>translate</c>.</summary>
     public static int Run(IReadOnlyList<string> args, CliContext context)
@@ -24,6 +33,19 @@ internal static class TranslateCommand
             return ExitCodes.Ok;
         }
         CheckTarget(parsed.Value("--to"));
+        var language = parsed.Value("--to")!;
+        var elastic = ElasticOptions.Default;
+        if (language != "kql")
+        {
+            foreach (var kqlOnly in new[] { "--table", "--mapping", "--strict" })
+                if (parsed.Has(kqlOnly) || parsed.Value(kqlOnly) is not null) throw new UsageException($"'translate': {kqlOnly} applies to --to kql only.");
+            if (parsed.Value("--profile") is { } p && p != "none") throw new UsageException($"'translate': --to {language} supports profile 'none' only so far.");
+            if (parsed.Value("--index") is { Length: > 0 } index) elastic = elastic with { Index = index };
+        }
+        else if (parsed.Value("--index") is not null)
+        {
+            throw new UsageException("'translate': --index applies to --to eql and --to esql only.");
+        }
         var batch = parsed.Value("--batch");
         if (batch is not null && parsed.Positionals.Count > 0)
         {
@@ -49,9 +71,10 @@ internal static class TranslateCommand
         {
             parseOptions = parseOptions.WithMacros(MacroLoading.Load(context.ResolvePath(macros), context));
         }
+        var target = new Target(language, options, elastic);
         return batch is not null
-            ? RunBatch(batch, parseOptions, options, mapping, context)
-            : RunSingle(parsed.Positionals.Count == 0 ? "-" : parsed.Positionals[0], parseOptions, options, mapping, context);
+            ? RunBatch(batch, parseOptions, target, mapping, context)
+            : RunSingle(parsed.Positionals.Count == 0 ? "-" : parsed.Positionals[0], parseOptions, target, mapping, context);
     }
 
     /// <summary>Only KQL is implemented; the other targets the project plans are named as such.</summary>
@@ -60,21 +83,21 @@ internal static class TranslateCommand
         switch (target)
         {
             case null:
-                throw new UsageException("'translate': --to is required; the only target implemented so far is 'kql' (--to kql).");
-            case "kql":
+                throw new UsageException("'translate': --to is required: kql, esql or eql.");
+            case "kql" or "esql" or "eql":
                 return;
-            case "eql" or "esql":
-                throw new UsageException($"'translate': --to {target} is not implemented yet; the only target implemented so far is 'kql'.");
             default:
-                throw new UsageException($"'translate': unknown target '{target}'; the only target implemented so far is 'kql' (eql and esql are planned).");
+                throw new UsageException($"'translate': unknown target '{target}'; the targets are kql, esql and eql.");
         }
     }
 
-    private static int RunSingle(string search, ParseOptions parseOptions, KqlOptions options, MappingFile? mapping, CliContext context)
+    private static int RunSingle(string search, ParseOptions parseOptions, Target target, MappingFile? mapping, CliContext context)
     {
         if (search == "-") search = ParseCommand.TrimTrailingLineBreaks(context.In.ReadToEnd());
-        var translation = Translate(search, parseOptions, options);
+        var translation = Translate(search, parseOptions, target, out var threshold);
         context.Out.Write(Render(translation, new SourceText(search), mapping));
+        if (threshold is not null)
+            context.Out.Write($"threshold rule: group by {string.Join(", ", threshold.GroupBy)}; count >= {threshold.Value.ToString(CultureInfo.InvariantCulture)}\n");
         return Failed(translation) ? ExitCodes.Errors : ExitCodes.Ok;
     }
 
@@ -133,11 +156,26 @@ internal static class TranslateCommand
     /// <summary>Translates one search. <see cref="KqlBackend.Translate(string, ParseOptions?, KqlOptions?)"/> never
     /// throws by contract; should it ever, the failure is reported as an SPL9999 internal error so that one search
     /// cannot stop a batch run.</summary>
-    internal static KqlTranslation Translate(string search, ParseOptions parseOptions, KqlOptions options)
+    internal static KqlTranslation Translate(string search, ParseOptions parseOptions, KqlOptions options) =>
+        Translate(search, parseOptions, Target.ForKql(options), out _);
+
+    /// <summary>Translates one search to the target language; EQL's threshold-rule metadata comes back separately.</summary>
+    internal static KqlTranslation Translate(string search, ParseOptions parseOptions, Target target, out ThresholdRule? threshold)
     {
+        threshold = null;
         try
         {
-            return KqlBackend.Translate(search, parseOptions, options);
+            switch (target.Language)
+            {
+                case "esql":
+                    return FromElastic(EsqlBackend.Translate(search, parseOptions, target.Elastic));
+                case "eql":
+                    var eql = EqlBackend.Translate(search, parseOptions, target.Elastic);
+                    threshold = eql.Threshold;
+                    return FromElastic(eql);
+                default:
+                    return KqlBackend.Translate(search, parseOptions, target.Kql);
+            }
         }
 #pragma warning disable CA1031 // one failing search is reported, and the others go on
         catch (Exception e)
@@ -148,7 +186,10 @@ internal static class TranslateCommand
         }
     }
 
-    private static int RunBatch(string path, ParseOptions parseOptions, KqlOptions options, MappingFile? mapping, CliContext context)
+    /// <summary>An Elastic translation in the shape the output code shares: status, query, diagnostics.</summary>
+    private static KqlTranslation FromElastic(ElasticTranslation e) => new(e.Status, e.Query, e.Diagnostics);
+
+    private static int RunBatch(string path, ParseOptions parseOptions, Target target, MappingFile? mapping, CliContext context)
     {
         var stopwatch = Stopwatch.StartNew();
         TextReader reader;
@@ -179,7 +220,7 @@ internal static class TranslateCommand
                 }
                 else
                 {
-                    var translation = Translate(record.Search, parseOptions, options);
+                    var translation = Translate(record.Search, parseOptions, target, out _);
                     switch (translation.Status)
                     {
                         case TranslationStatus.Full: fullCount++; break;

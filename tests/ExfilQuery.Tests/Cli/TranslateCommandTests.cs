@@ -352,7 +352,7 @@ public sealed class TranslateCommandTests
         var help = Exfilq("help", "translate");
         Assert.That(help.ExitCode, Is.EqualTo(ExitCodes.Ok));
         Assert.That(help.Stdout, Does.StartWith("Usage: exfilq translate --to kql [--profile NAME] [--table NAME] [--mapping FILE] [--macros FILE]\n"));
-        Assert.That(help.Stdout, Does.Contain("--to kql ").And.Contain("eql and esql are not implemented yet"));
+        Assert.That(help.Stdout, Does.Contain("--to LANG ").And.Contain("kql, esql or eql"));
         Assert.That(help.Stderr, Is.Empty);
         Assert.That(Exfilq("translate", "--help").Stdout, Is.EqualTo(help.Stdout));
         Assert.That(Exfilq("translate", "-h").ExitCode, Is.EqualTo(ExitCodes.Ok));
@@ -360,11 +360,12 @@ public sealed class TranslateCommandTests
         Assert.That(full, Does.Contain("\n  translate ").And.Contain("exfilq translate --to kql [OPTIONS] [SEARCH | -]\n").And.Contain("'exfilq help translate'"));
     }
 
-    [TestCase(new[] { "translate", "index=x" }, "'translate': --to is required; the only target implemented so far is 'kql' (--to kql).")]
-    [TestCase(new[] { "translate", "--to", "eql", "index=x" }, "'translate': --to eql is not implemented yet; the only target implemented so far is 'kql'.")]
-    [TestCase(new[] { "translate", "--to=esql", "index=x" }, "'translate': --to esql is not implemented yet; the only target implemented so far is 'kql'.")]
-    [TestCase(new[] { "translate", "--to", "sql", "index=x" }, "'translate': unknown target 'sql'; the only target implemented so far is 'kql' (eql and esql are planned).")]
-    [TestCase(new[] { "translate", "--to", "KQL", "index=x" }, "'translate': unknown target 'KQL'; the only target implemented so far is 'kql' (eql and esql are planned).")]
+    [TestCase(new[] { "translate", "index=x" }, "'translate': --to is required: kql, esql or eql.")]
+    [TestCase(new[] { "translate", "--to", "eql", "--profile", "defender", "index=x" }, "'translate': --to eql supports profile 'none' only so far.")]
+    [TestCase(new[] { "translate", "--to=esql", "--table", "T", "index=x" }, "'translate': --table applies to --to kql only.")]
+    [TestCase(new[] { "translate", "--to", "kql", "--index", "x-*", "index=x" }, "'translate': --index applies to --to eql and --to esql only.")]
+    [TestCase(new[] { "translate", "--to", "sql", "index=x" }, "'translate': unknown target 'sql'; the targets are kql, esql and eql.")]
+    [TestCase(new[] { "translate", "--to", "KQL", "index=x" }, "'translate': unknown target 'KQL'; the targets are kql, esql and eql.")]
     [TestCase(new[] { "translate", "--to" }, "'translate': option '--to' needs a value.")]
     [TestCase(new[] { "translate", "--to", "kql", "--to", "kql", "x" }, "'translate': option '--to' is given more than once.")]
     [TestCase(new[] { "translate", "--to", "kql", "--print", "x" }, "'translate': unknown option '--print'.")]
@@ -384,9 +385,21 @@ public sealed class TranslateCommandTests
     [Test]
     public void TargetIsCheckedBeforeReadingStandardInput()
     {
-        var run = RunIn("index=x\n", TempDirectory(), "translate", "--to", "eql");
+        var run = RunIn("index=x\n", TempDirectory(), "translate", "--to", "sql");
         Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Usage));
-        Assert.That(run.Stderr, Does.StartWith("exfilq: 'translate': --to eql is not implemented yet;"));
+        Assert.That(run.Stderr, Does.StartWith("exfilq: 'translate': unknown target 'sql';"));
+    }
+
+    [Test]
+    public void EsqlAndEqlTargets()
+    {
+        var esql = Exfilq("translate", "--to", "esql", "--index", "winlogbeat-*", "process_name=*rclone* | stats count by host");
+        Assert.That((esql.ExitCode, esql.Stdout), Is.EqualTo((ExitCodes.Ok,
+            "FROM winlogbeat-*\n| WHERE TO_LOWER(process_name) LIKE \"*rclone*\"\n| WHERE host IS NOT NULL\n| STATS count = COUNT(*) BY host\nstatus: full\n")));
+        var eql = Exfilq("translate", "--to", "eql", "process_name=*rclone* | stats count by host | where count > 5");
+        Assert.That(eql.ExitCode, Is.EqualTo(ExitCodes.Ok));
+        Assert.That(eql.Stdout, Does.StartWith("any where process_name : \"*rclone*\"\nstatus: partial\nwarning EQL0002 at 1:25: "));
+        Assert.That(eql.Stdout, Does.EndWith("threshold rule: group by host; count >= 6\n"));
     }
 
     // ------------------------------------------------------------------ expected output, by hand
