@@ -79,14 +79,7 @@ internal static class CliTestSupport
     }
 
     /// <summary>The repository root (the folder holding ExfilQuery.sln) above the test binaries.</summary>
-    public static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(TestContext.CurrentContext.TestDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "ExfilQuery.sln"))) return dir.FullName;
-        }
-        throw new InvalidOperationException("ExfilQuery.sln not found above the test directory.");
-    }
+    public static string RepositoryRoot() => TestData.RepoRoot;
 }
 
 /// <summary>Deletes the temporary files of the CLI tests after they have run.</summary>

@@ -14,16 +14,7 @@ internal static class RobustnessCorpus
     private static readonly Lazy<MacroLibrary> s_macros = new(LoadMacros);
 
     /// <summary>The folder holding ExfilQuery.sln, found by walking up from the test output folder.</summary>
-    public static string RepoRoot
-    {
-        get
-        {
-            var dir = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
-            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "ExfilQuery.sln"))) dir = dir.Parent;
-            if (dir is null) Assert.Fail("cannot find the folder holding ExfilQuery.sln above " + TestContext.CurrentContext.TestDirectory);
-            return dir!.FullName;
-        }
-    }
+    public static string RepoRoot => TestData.RepoRoot;
 
     /// <summary>The non-empty searches, in file order; the test is ignored when there are none.</summary>
     public static string[] Searches
