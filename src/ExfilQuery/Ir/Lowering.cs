@@ -70,6 +70,10 @@ public static class Lowering
         {
             switch (command)
             {
+                case TstatsCommand t when t.Options.Concat(t.ClauseOptions).Any(o => o.Name.ToLowerInvariant() is "prestats" or "append" && OptionText(o).ToLowerInvariant() is "true" or "t" or "1"):
+                    // prestats=true emits partial results for a later stats/chart to finish: another row shape.
+                    stages.Add(new UnsupportedStage("tstats", "tstats prestats=true/append=true produces intermediate results the IR does not model.") { Span = Map(t) });
+                    return new EmptySource { Span = Map(t) };
                 case TstatsCommand t:
                 {
                     var source = LowerTstatsSource(t);

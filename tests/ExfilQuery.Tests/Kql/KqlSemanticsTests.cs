@@ -117,6 +117,14 @@ public class KqlSemanticsTests
     public void MinAndMaxOfNumbers(string spl, string expected) => Assert.That(Where(spl), Is.EqualTo(expected));
 
     [Test]
+    public void TstatsPrestatsIsRefusedRatherThanTranslatedAsStats()
+    {
+        var t = Translate("| tstats prestats=true count from datamodel=Endpoint.Processes by Processes.dest | stats count by Processes.dest");
+        Assert.That(t.Status, Is.EqualTo(TranslationStatus.Failed));
+        Assert.That(t.Diagnostics.Any(d => d.Code == "KQL0001" && d.Message.Contains("prestats", StringComparison.Ordinal)), Is.True);
+    }
+
+    [Test]
     public void StringLiteralsRoundTripAnyValue()
     {
         Assert.That(KqlSyntax.Quote("a\"b\\c\nd\te\r\u0001ü☃"), Is.EqualTo("\"a\\\"b\\\\c\\nd\\te\\r\\u0001ü☃\""));
