@@ -9,7 +9,7 @@ namespace ExfilQuery.Evaluation;
 
 /// <summary>Runs a detection (the target-free IR) over events in-process, with Splunk's meaning. This is the
 /// reference for what a detection means: backends are checked against it.</summary>
-public static class DetectionEvaluator
+public static partial class DetectionEvaluator
 {
     /// <summary>Evaluates a detection over events. Events are copied, never changed; by default they are read
     /// newest first, as Splunk returns them.</summary>
@@ -23,7 +23,7 @@ public static class DetectionEvaluator
         return new EvaluationResult(rows.ToImmutableArray(), context.Diagnostics.ToImmutableArray());
     }
 
-    private sealed class Runner(EvaluationContext context)
+    private sealed partial class Runner(EvaluationContext context)
     {
         private readonly ExpressionEvaluator _expressions = new(context);
         private EvaluationOptions Options => context.Options;
