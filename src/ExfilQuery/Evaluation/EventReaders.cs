@@ -147,7 +147,7 @@ public static class EventReaders
         }
     }
 
-    private static double? ParseTime(FieldValue value)
+    internal static double? ParseTime(FieldValue value)
     {
         if (value.AsNumber() is { } n) return n;
         var s = value.AsString();

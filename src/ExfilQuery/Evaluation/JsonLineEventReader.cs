@@ -1,0 +1,292 @@
+using System.Buffers;
+using System.Collections.Immutable;
+using System.Text;
+using System.Text.Json;
+using System.Text.Unicode;
+
+namespace ExfilQuery.Evaluation;
+
+/// <summary>Feeds JSON Lines from a UTF-8 stream into a <see cref="StreamingRun"/> without decoding whole lines to
+/// strings: lines are split on the bytes (<c>\n</c>, <c>\r\n</c> or <c>\r</c>, as <see cref="TextReader.ReadLine"/>),
+/// lines the <see cref="RawPrefilter"/> rules out are skipped, and the others are read with
+/// <see cref="Utf8JsonReader"/> keeping only the fields the plan reads. Every event gets the same values for those
+/// fields as <see cref="EventReaders.ReadJsonLines"/> gives it; anything unusual (a line that is not valid UTF-8 or
+/// not a JSON object, invalid JSON, a plan that reads every field) goes through <see cref="EventReaders.ReadJsonLines"/>
+/// itself, so errors are reported with the same messages.</summary>
+internal sealed class JsonLineEventReader
+{
+    private const int InitialBuffer = 1 << 20;
+    private static readonly SearchValues<byte> Terminators = SearchValues.Create("\r\n"u8);
+    private static readonly SearchValues<byte> AsciiWhitespace = SearchValues.Create(" \t\n\v\f\r"u8);
+
+    private readonly StreamingRun _run;
+    private readonly string _source;
+    private readonly RawPrefilter? _prefilter;
+    private readonly string[]? _names;
+    private readonly byte[][]? _utf8Names;
+    private readonly string?[] _first;
+    private readonly List<string>?[] _more;
+    private readonly bool _needRaw;
+    private readonly bool _needSource;
+    private readonly bool _needSourceType;
+    private byte[] _buffer = new byte[InitialBuffer];
+    private int _start;
+    private int _end;
+    private bool _eof;
+    private long _line;
+    private long _skipped;
+
+    public JsonLineEventReader(StreamingRun run, string sourceName, bool prefilter)
+    {
+        _run = run;
+        _source = sourceName;
+        _prefilter = prefilter ? run.Plan.Prefilter : null;
+        if (run.Plan.NeededFields is { } needed)
+        {
+            _needRaw = needed.Contains("_raw");
+            _needSource = needed.Contains("source");
+            _needSourceType = needed.Contains("sourcetype");
+            // Time fields first, in the reader's order of preference; then the others ordinally.
+            _names = [.. StreamingPlan.TimeFields, .. needed.Where(n => !StreamingPlan.TimeFields.Contains(n) && n != "_raw").Order(StringComparer.Ordinal)];
+            _utf8Names = _names.Select(Encoding.UTF8.GetBytes).ToArray();
+        }
+        _first = new string?[_names?.Length ?? 0];
+        _more = new List<string>?[_names?.Length ?? 0];
+    }
+
+    public void Read(Stream stream, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (!Prepare()) continue;
+            if (_eof) break;
+            var read = stream.Read(_buffer, _end, _buffer.Length - _end);
+            if (Filled(read) is { } fallback) Fallback(fallback, stream);
+        }
+        Done();
+    }
+
+    public async Task ReadAsync(Stream stream, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (!Prepare()) continue;
+            if (_eof) break;
+            var read = await stream.ReadAsync(_buffer.AsMemory(_end, _buffer.Length - _end), cancellationToken).ConfigureAwait(false);
+            if (Filled(read) is { } fallback) Fallback(fallback, stream);
+        }
+        Done();
+    }
+
+    /// <summary>Handles the complete lines in the buffer and makes room for more; false when it should be called
+    /// again before reading.</summary>
+    private bool Prepare()
+    {
+        while (NextLine(out var s, out var length)) Line(_buffer.AsSpan(s, length));
+        if (_eof)
+        {
+            if (_end > _start) Line(_buffer.AsSpan(_start, _end - _start));
+            _start = _end;
+            return true;
+        }
+        if (_start > 0)
+        {
+            Buffer.BlockCopy(_buffer, _start, _buffer, 0, _end - _start);
+            _end -= _start;
+            _start = 0;
+        }
+        if (_end == _buffer.Length) Array.Resize(ref _buffer, _buffer.Length * 2);
+        return true;
+    }
+
+    /// <summary>Takes a read's byte count; returns the bytes to re-read as text when the stream is not UTF-8.</summary>
+    private byte[]? Filled(int read)
+    {
+        var first = _line == 0 && _start == 0 && _end == 0;
+        _end += read;
+        if (read == 0) _eof = true;
+        if (!first) return null;
+        var head = _buffer.AsSpan(0, _end);
+        if (head.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
+        {
+            _start = 3;
+            return null;
+        }
+        // UTF-16 and UTF-32 byte order marks: StreamReader decodes those; so does the fallback.
+        if (head.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]) || head.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) || head.StartsWith((ReadOnlySpan<byte>)[0x00, 0x00, 0xFE, 0xFF]))
+            return head.ToArray();
+        return null;
+    }
+
+    private void Fallback(byte[] head, Stream rest)
+    {
+        using var all = new MemoryStream();
+        all.Write(head);
+        rest.CopyTo(all);
+        all.Position = 0;
+        using var text = new StreamReader(all, Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+        var read = EventReaders.ReadJsonLines(text, _source);
+        foreach (var m in read.Malformed) _run.ReportReader(EvaluationDiagnostics.MalformedEvent(m.File, m.Line, m.Reason));
+        foreach (var e in read.Events) _run.Push(e);
+        _start = _end = 0;
+        _eof = true;
+    }
+
+    private void Done()
+    {
+        if (_skipped > 0 && _prefilter is not null)
+            _run.ReportReader(StreamingDiagnostics.LinesSkipped(_source, _skipped, _prefilter.Describe()));
+    }
+
+    private bool NextLine(out int start, out int length)
+    {
+        start = _start;
+        length = 0;
+        var window = _buffer.AsSpan(_start, _end - _start);
+        var i = window.IndexOfAny(Terminators);
+        if (i < 0) return false;
+        var skip = 1;
+        if (window[i] == (byte)'\r')
+        {
+            if (i + 1 >= window.Length && !_eof) return false; // a '\n' may follow in the next read
+            if (i + 1 < window.Length && window[i + 1] == (byte)'\n') skip = 2;
+        }
+        length = i;
+        _start += i + skip;
+        return true;
+    }
+
+    private void Line(ReadOnlySpan<byte> line)
+    {
+        var number = ++_line;
+        var firstNonSpace = line.IndexOfAnyExcept(AsciiWhitespace);
+        if (firstNonSpace < 0) return;
+        if (line[firstNonSpace] >= 0x80)
+        {
+            Slow(line, number);
+            return;
+        }
+        if (_prefilter is not null && !_prefilter.MayMatch(line))
+        {
+            _skipped++;
+            _run.Skipped(number);
+            return;
+        }
+        if (_names is null || !Utf8.IsValid(line))
+        {
+            Slow(line, number);
+            return;
+        }
+        if (Fields(line) is not { } ev)
+        {
+            Slow(line, number);
+            return;
+        }
+        if (!_run.Offer(ev, number, out var position)) return;
+        // The surviving row goes to later stages that may read any field: read it whole.
+        if (Whole(line, number) is { } whole && _run.Prefix(whole)) _run.Collect(position, whole);
+    }
+
+    /// <summary>The event with only the plan's fields, or null when the line needs the reference reader.</summary>
+    private Event? Fields(ReadOnlySpan<byte> line)
+    {
+        var names = _names!;
+        Array.Clear(_first);
+        foreach (var list in _more) list?.Clear();
+        try
+        {
+            var reader = new Utf8JsonReader(line);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return null;
+            while (reader.Read())
+            {
+                if (reader.TokenType != JsonTokenType.PropertyName || reader.CurrentDepth != 1) continue;
+                var slot = Slot(ref reader);
+                reader.Read();
+                switch (reader.TokenType)
+                {
+                    case JsonTokenType.StartObject or JsonTokenType.StartArray:
+                        // Nested values give flattened names (a.b, a{}), never a plain name.
+                        reader.Skip();
+                        break;
+                    default:
+                        if (slot >= 0) Keep(slot, Scalar(ref reader));
+                        break;
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+        var ev = new Event();
+        if (_needRaw) ev.Raw = Encoding.UTF8.GetString(line);
+        for (var i = 0; i < StreamingPlan.TimeFields.Length; i++)
+        {
+            if (Value(i) is { } t && EventReaders.ParseTime(t) is { } time)
+            {
+                ev.Time = time;
+                break;
+            }
+        }
+        if (_needSource) ev.Source = _source;
+        if (_needSourceType) ev.SourceType = "_json";
+        for (var i = 0; i < names.Length; i++)
+        {
+            if (names[i] == "_time") continue;
+            if (Value(i) is { } v) ev.Set(names[i], v);
+        }
+        return ev;
+    }
+
+    private int Slot(ref Utf8JsonReader reader)
+    {
+        var utf8 = _utf8Names!;
+        for (var i = 0; i < utf8.Length; i++)
+            if (reader.ValueTextEquals(utf8[i])) return i;
+        return -1;
+    }
+
+    /// <summary>A scalar's text as <see cref="EventReaders.ReadJsonLines"/> keeps it: strings unescaped, numbers and
+    /// booleans as written, null as "null".</summary>
+    private static string Scalar(ref Utf8JsonReader reader) => reader.TokenType switch
+    {
+        JsonTokenType.String => reader.GetString()!,
+        JsonTokenType.Null => "null",
+        _ => Encoding.UTF8.GetString(reader.ValueSpan),
+    };
+
+    private void Keep(int slot, string value)
+    {
+        if (_first[slot] is null) _first[slot] = value;
+        else (_more[slot] ??= []).Add(value);
+    }
+
+    private FieldValue? Value(int slot)
+    {
+        if (_first[slot] is not { } first) return null;
+        if (_more[slot] is not { Count: > 0 } more) return FieldValue.String(first);
+        return FieldValue.Multi([first, .. more]);
+    }
+
+    private Event? Whole(ReadOnlySpan<byte> line, long number)
+    {
+        var read = EventReaders.ReadJsonLines(new StringReader(Encoding.UTF8.GetString(line)), _source);
+        foreach (var m in read.Malformed) _run.ReportReader(EvaluationDiagnostics.MalformedEvent(m.File, (int)Math.Min(number, int.MaxValue), m.Reason));
+        return read.Events.IsEmpty ? null : read.Events[0];
+    }
+
+    private void Slow(ReadOnlySpan<byte> line, long number)
+    {
+        if (Whole(line, number) is not { } ev) return;
+        if (_run.Offer(ev, number, out var position)) _run.Collect(position, ev);
+    }
+
+    /// <summary>Field names whose JSON Lines values this reader takes (for tests).</summary>
+    internal ImmutableArray<string> Names => _names is null ? [] : [.. _names];
+}
