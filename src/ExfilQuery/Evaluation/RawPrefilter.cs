@@ -103,25 +103,27 @@ internal sealed class RawPrefilter
         }
     }
 
+    /// <summary>The longest piece of any segment made only of characters a literal may hold: each piece of a segment
+    /// is in every value that matches, so any one will do.</summary>
     private static List<Needle>? Longest(ValuePattern pattern, bool fromRaw)
     {
         string? best = null;
         foreach (var segment in pattern.Segments)
-            if (Usable(segment, fromRaw) && (best is null || segment.Length > best.Length)) best = segment;
+        {
+            var start = 0;
+            for (var i = 0; i <= segment.Length; i++)
+            {
+                if (i < segment.Length && Usable(segment[i], fromRaw)) continue;
+                if (i - start >= 2 && (best is null || i - start > best.Length)) best = segment[start..i];
+                start = i + 1;
+            }
+        }
         return best is null ? null : [new Needle(best, fromRaw)];
     }
 
-    /// <summary>Printable ASCII, and for a decoded field value nothing JSON may write as a two-character escape.</summary>
-    private static bool Usable(string segment, bool fromRaw)
-    {
-        if (segment.Length < 2) return false;
-        foreach (var c in segment)
-        {
-            if (c is < ' ' or > '~') return false;
-            if (!fromRaw && c is '"' or '\\' or '/') return false;
-        }
-        return true;
-    }
+    /// <summary>Printable ASCII, and for a decoded field value nothing JSON may write as a two-character escape
+    /// (<c>\"</c>, <c>\\</c>, <c>\/</c>); <c>\uXXXX</c> escapes are checked per line.</summary>
+    private static bool Usable(char c, bool fromRaw) => c is >= ' ' and <= '~' && (fromRaw || c is not ('"' or '\\' or '/'));
 
     private static bool Contains(ReadOnlySpan<byte> line, byte[] lower, byte[] upper)
     {
