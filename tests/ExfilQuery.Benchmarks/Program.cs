@@ -6,7 +6,8 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 namespace ExfilQuery.Benchmarks;
 
 /// <summary><c>quick</c>: a Stopwatch measurement without BenchmarkDotNet. <c>profile</c>: where the time goes, stage
-/// by stage. Both take <c>--warmup N --passes N</c>. Anything else goes to BenchmarkDotNet (<c>--filter '*'</c>). <c>--corpus FILE --macros FILE</c> choose
+/// by stage. Both take <c>--warmup N --passes N</c>. <c>eval</c>: the evaluator
+/// over 1M generated JSON Lines events against a hand-written baseline (see <see cref="EvalMode"/>). Anything else goes to BenchmarkDotNet (<c>--filter '*'</c>). <c>--corpus FILE --macros FILE</c> choose
 /// the inputs in every mode.</summary>
 public static class Program
 {
@@ -15,6 +16,7 @@ public static class Program
         args = BenchmarkCorpus.TakeOptions(args);
         if (args is ["quick", ..]) return QuickMode.Run(args);
         if (args is ["profile", ..]) return ProfileMode.Run(args);
+        if (args is ["eval", ..]) return EvalMode.Run(args);
 
         // BenchmarkDotNet's default toolchain rebuilds the solution with an absolute IntermediateOutputPath, and
         // Antlr4BuildTasks then looks for the generated parser under <project dir>/<that absolute path>, so the

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Collections.Immutable;
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
@@ -24,6 +25,9 @@ internal sealed class JsonLineEventReader
     private readonly RawPrefilter? _prefilter;
     private readonly string[]? _names;
     private readonly byte[][]? _utf8Names;
+    private readonly int[][] _slotsByLength = [];
+    private readonly Event _partial = new();
+    private double? _numericTime;
     private readonly string?[] _first;
     private readonly List<string>?[] _more;
     private readonly bool _needRaw;
@@ -49,6 +53,9 @@ internal sealed class JsonLineEventReader
             // Time fields first, in the reader's order of preference; then the others ordinally.
             _names = [.. StreamingPlan.TimeFields, .. needed.Where(n => !StreamingPlan.TimeFields.Contains(n) && n != "_raw").Order(StringComparer.Ordinal)];
             _utf8Names = _names.Select(Encoding.UTF8.GetBytes).ToArray();
+            _slotsByLength = new int[_utf8Names.Max(n => n.Length) + 1][];
+            for (var length = 0; length < _slotsByLength.Length; length++)
+                _slotsByLength[length] = Enumerable.Range(0, _utf8Names.Length).Where(i => _utf8Names[i].Length == length).ToArray();
         }
         _first = new string?[_names?.Length ?? 0];
         _more = new List<string>?[_names?.Length ?? 0];
@@ -189,12 +196,14 @@ internal sealed class JsonLineEventReader
         if (Whole(line, number) is { } whole && _run.Prefix(whole)) _run.Collect(position, whole);
     }
 
-    /// <summary>The event with only the plan's fields, or null when the line needs the reference reader.</summary>
+    /// <summary>The event with only the plan's fields, or null when the line needs the reference reader. The same
+    /// instance is returned for every line: a row that survives is read again whole.</summary>
     private Event? Fields(ReadOnlySpan<byte> line)
     {
         var names = _names!;
         Array.Clear(_first);
         foreach (var list in _more) list?.Clear();
+        _numericTime = null;
         try
         {
             var reader = new Utf8JsonReader(line);
@@ -210,8 +219,13 @@ internal sealed class JsonLineEventReader
                         // Nested values give flattened names (a.b, a{}), never a plain name.
                         reader.Skip();
                         break;
+                    case JsonTokenType.Number when slot == 0 && _first[0] is null && _numericTime is null:
+                        // _time as a JSON number: read as FieldValue.TryParseNumber reads its text (the same parser).
+                        if (double.TryParse(reader.ValueSpan, NumberStyles.Float, CultureInfo.InvariantCulture, out var n) && double.IsFinite(n)) _numericTime = n;
+                        else Keep(slot, Scalar(ref reader));
+                        break;
                     default:
-                        if (slot >= 0) Keep(slot, Scalar(ref reader));
+                        if (slot >= 0 && !(slot == 0 && _numericTime is not null)) Keep(slot, Scalar(ref reader));
                         break;
                 }
             }
@@ -224,31 +238,41 @@ internal sealed class JsonLineEventReader
         {
             return null;
         }
-        var ev = new Event();
+        var ev = _partial;
+        while (ev.Count > 0) ev.Remove(ev.Fields[^1]);
         if (_needRaw) ev.Raw = Encoding.UTF8.GetString(line);
-        for (var i = 0; i < StreamingPlan.TimeFields.Length; i++)
+        if (_numericTime is { } numeric) ev.Time = numeric;
+        else
         {
-            if (Value(i) is { } t && EventReaders.ParseTime(t) is { } time)
+            for (var i = 0; i < StreamingPlan.TimeFields.Length; i++)
             {
-                ev.Time = time;
-                break;
+                if (Value(i) is { } t && EventReaders.ParseTime(t) is { } time)
+                {
+                    ev.Time = time;
+                    break;
+                }
             }
         }
         if (_needSource) ev.Source = _source;
         if (_needSourceType) ev.SourceType = "_json";
-        for (var i = 0; i < names.Length; i++)
-        {
-            if (names[i] == "_time") continue;
+        for (var i = 1; i < names.Length; i++)
             if (Value(i) is { } v) ev.Set(names[i], v);
-        }
         return ev;
     }
 
     private int Slot(ref Utf8JsonReader reader)
     {
         var utf8 = _utf8Names!;
-        for (var i = 0; i < utf8.Length; i++)
-            if (reader.ValueTextEquals(utf8[i])) return i;
+        if (reader.ValueIsEscaped)
+        {
+            for (var i = 0; i < utf8.Length; i++)
+                if (reader.ValueTextEquals(utf8[i])) return i;
+            return -1;
+        }
+        var name = reader.ValueSpan;
+        if (name.Length >= _slotsByLength.Length) return -1;
+        foreach (var i in _slotsByLength[name.Length])
+            if (name.SequenceEqual(utf8[i])) return i;
         return -1;
     }
 

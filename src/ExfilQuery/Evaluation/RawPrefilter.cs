@@ -158,25 +158,20 @@ internal sealed class RawPrefilter
     }
 
     /// <summary>ASCII letters that some non-ASCII character equals under <see cref="StringComparison.OrdinalIgnoreCase"/>,
-    /// found by asking the comparison itself for every UTF-16 code unit.</summary>
+    /// found by asking the comparison itself: each letter is searched for in a string of every non-ASCII UTF-16 code
+    /// unit that is not a surrogate.</summary>
     private static bool[] ComputeFolds()
     {
         var folds = new bool[128];
-        Span<char> one = stackalloc char[1];
-        Span<char> other = stackalloc char[1];
+        var all = new StringBuilder(0x10000);
         for (var c = 0x80; c <= 0xFFFF; c++)
+            if (!char.IsSurrogate((char)c)) all.Append((char)c);
+        var text = all.ToString();
+        for (var a = 'a'; a <= 'z'; a++)
         {
-            if (char.IsSurrogate((char)c)) continue;
-            one[0] = (char)c;
-            for (var a = 'a'; a <= 'z'; a++)
-            {
-                other[0] = a;
-                if (MemoryExtensions.Equals(one, other, StringComparison.OrdinalIgnoreCase))
-                {
-                    folds[a] = true;
-                    folds[char.ToUpperInvariant(a)] = true;
-                }
-            }
+            if (text.IndexOf(a.ToString(), StringComparison.OrdinalIgnoreCase) < 0) continue;
+            folds[a] = true;
+            folds[char.ToUpperInvariant(a)] = true;
         }
         return folds;
     }

@@ -30,7 +30,7 @@ internal sealed class StreamingAggregator
     private readonly DetectionEvaluator.RowPipeline _pipeline;
     private readonly double? _span;
     private readonly Dictionary<string, Group> _groups = new(StringComparer.Ordinal);
-    private readonly string[] _single = new string[1];
+    private string[]? _key;
 
     /// <summary>What Evaluate adds for an aggregation without an argument (<c>count</c>).</summary>
     private static readonly FieldValue One = FieldValue.String("1");
@@ -88,18 +88,19 @@ internal sealed class StreamingAggregator
             Touch("", [], row, position, 0);
             return;
         }
+        // The common case: every by field has one value. The key text is built without intermediate lists.
+        var key = _key ??= new string[by.Length];
         var single = true;
-        for (var i = 0; i < by.Length && single; i++)
+        for (var i = 0; i < by.Length; i++)
         {
-            var v = KeyValues(row, by[i], out var one);
-            if (v.IsDefault && one is null) return;
-            single = one is not null;
+            var values = KeyValues(row, by[i], out var one);
+            if (one is null && values.IsDefault) return;
+            if (one is null) single = false;
+            else key[i] = one;
         }
-        if (single && by.Length == 1)
+        if (single)
         {
-            KeyValues(row, by[0], out var one);
-            _single[0] = one!;
-            Touch(one!, _single, row, position, 0);
+            Touch(by.Length == 1 ? key[0] : by.Length == 2 ? string.Concat(key[0], "\u0001", key[1]) : string.Join("\u0001", key), key, row, position, 0);
             return;
         }
         var keys = new List<List<string>> { new() };
@@ -110,10 +111,7 @@ internal sealed class StreamingAggregator
             keys = keys.SelectMany(k => list.Distinct(StringComparer.Ordinal).Select(v => new List<string>(k) { v })).ToList();
         }
         for (var k = 0; k < keys.Count; k++)
-        {
-            var key = keys[k];
-            Touch(string.Join("\u0001", key), key, row, position, k);
-        }
+            Touch(string.Join("\u0001", keys[k]), keys[k], row, position, k);
     }
 
     /// <summary>The values of one group-by field: <paramref name="one"/> for a single value (no allocation),
@@ -214,9 +212,15 @@ internal sealed class StreamingAggregator
 /// so for non-integral values their last bits may differ (floating-point addition is not associative).</summary>
 internal sealed class StreamAccumulator(string function, bool hasArgument)
 {
+    // What this function needs from each value: nothing else is computed.
+    private readonly bool _counts = function is "count" or "c";
+    private readonly bool _distinct = function is "dc" or "distinct_count" or "values";
+    private readonly bool _timed = function is "earliest" or "latest" or "earliest_time" or "latest_time";
+    private readonly bool _ordered = function is "first" or "last";
+    private readonly bool _text = function is "min" or "max";
     private long _events;
     private long _valueCount;
-    private HashSet<string>? _distinct;
+    private HashSet<string>? _set;
     private long _numbers;
     private double _sum;
     private double _mean;
@@ -233,10 +237,11 @@ internal sealed class StreamAccumulator(string function, bool hasArgument)
     public void Add(FieldValue value, double? time, InputPosition position)
     {
         _events++;
-        if (value.IsNull) return;
+        if (value.IsNull || (_counts && !hasArgument)) return;
         var values = value.Kind == FieldValueKind.Multi ? value.Values : default;
         if (values.IsDefault) AddOne(value.AsString()!, time);
         else foreach (var v in values) AddOne(v, time);
+        if (!_ordered) return;
         var firstText = values.IsDefault ? value.AsString()! : values[0];
         var lastText = values.IsDefault ? firstText : values[^1];
         if (_first is not { } f || position.CompareTo(f.Position) < 0) _first = (position, firstText);
@@ -246,15 +251,25 @@ internal sealed class StreamAccumulator(string function, bool hasArgument)
     private void AddOne(string v, double? time)
     {
         _valueCount++;
-        if (function is "dc" or "distinct_count" or "values") (_distinct ??= new HashSet<string>(StringComparer.Ordinal)).Add(v);
-        if (time is { } t)
+        if (_counts || _ordered) return;
+        if (_distinct)
+        {
+            (_set ??= new HashSet<string>(StringComparer.Ordinal)).Add(v);
+            return;
+        }
+        if (_timed)
         {
             // MinBy/MaxBy keep the first of equal times: only a strictly smaller or larger time replaces.
+            if (time is not { } t) return;
             if (_earliest is not { } e || t.CompareTo(e.Time) < 0) _earliest = (t, v);
             if (_latest is not { } l || t.CompareTo(l.Time) > 0) _latest = (t, v);
+            return;
         }
-        if (_minText is null || string.CompareOrdinal(v, _minText) < 0) _minText = v;
-        if (_maxText is null || string.CompareOrdinal(v, _maxText) > 0) _maxText = v;
+        if (_text)
+        {
+            if (_minText is null || string.CompareOrdinal(v, _minText) < 0) _minText = v;
+            if (_maxText is null || string.CompareOrdinal(v, _maxText) > 0) _maxText = v;
+        }
         if (!FieldValue.TryParseNumber(v, out var d)) return;
         _numbers++;
         _sum += d;
@@ -272,9 +287,9 @@ internal sealed class StreamAccumulator(string function, bool hasArgument)
             case "count" or "c":
                 return FieldValue.Number(hasArgument ? _valueCount : _events);
             case "dc" or "distinct_count":
-                return FieldValue.Number(_distinct?.Count ?? 0);
+                return FieldValue.Number(_set?.Count ?? 0);
             case "values":
-                return _distinct is null ? FieldValue.Null : FieldValue.Multi(_distinct.Order(StringComparer.Ordinal));
+                return _set is null ? FieldValue.Null : FieldValue.Multi(_set.Order(StringComparer.Ordinal));
             case "first":
                 return _first is { } f ? FieldValue.String(f.Value) : FieldValue.Null;
             case "last":
