@@ -3,7 +3,6 @@ using System.Collections.Immutable;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using System.Text.Unicode;
 
 namespace ExfilQuery.Evaluation;
 
@@ -28,7 +27,10 @@ internal sealed class JsonLineEventReader
     private readonly int[][] _slotsByLength = [];
     private readonly Event _partial = new();
     private double? _numericTime;
-    private readonly string?[] _first;
+    private readonly FieldValue?[] _first;
+    private readonly ValueCache[] _caches;
+    private readonly bool[] _wasSet;
+    private readonly HashSet<string> _base = new(StringComparer.Ordinal) { "_time" };
     private readonly List<string>?[] _more;
     private readonly bool _needRaw;
     private readonly bool _needSource;
@@ -53,11 +55,17 @@ internal sealed class JsonLineEventReader
             // Time fields first, in the reader's order of preference; then the others ordinally.
             _names = [.. StreamingPlan.TimeFields, .. needed.Where(n => !StreamingPlan.TimeFields.Contains(n) && n != "_raw").Order(StringComparer.Ordinal)];
             _utf8Names = _names.Select(Encoding.UTF8.GetBytes).ToArray();
+            _base.UnionWith(_names);
+            if (_needRaw) _base.Add("_raw");
+            if (_needSource) _base.Add("source");
+            if (_needSourceType) _base.Add("sourcetype");
             _slotsByLength = new int[_utf8Names.Max(n => n.Length) + 1][];
             for (var length = 0; length < _slotsByLength.Length; length++)
                 _slotsByLength[length] = Enumerable.Range(0, _utf8Names.Length).Where(i => _utf8Names[i].Length == length).ToArray();
         }
-        _first = new string?[_names?.Length ?? 0];
+        _first = new FieldValue?[_names?.Length ?? 0];
+        _wasSet = new bool[_first.Length];
+        _caches = Enumerable.Range(0, _first.Length).Select(_ => new ValueCache()).ToArray();
         _more = new List<string>?[_names?.Length ?? 0];
     }
 
@@ -181,7 +189,9 @@ internal sealed class JsonLineEventReader
             _run.Skipped(number);
             return;
         }
-        if (_names is null || !Utf8.IsValid(line))
+        // Invalid UTF-8 in a string makes Utf8JsonReader throw (the reference reader then reports or reads the
+        // line); invalid bytes elsewhere are invalid JSON.
+        if (_names is null)
         {
             Slow(line, number);
             return;
@@ -221,11 +231,12 @@ internal sealed class JsonLineEventReader
                         break;
                     case JsonTokenType.Number when slot == 0 && _first[0] is null && _numericTime is null:
                         // _time as a JSON number: read as FieldValue.TryParseNumber reads its text (the same parser).
-                        if (double.TryParse(reader.ValueSpan, NumberStyles.Float, CultureInfo.InvariantCulture, out var n) && double.IsFinite(n)) _numericTime = n;
-                        else Keep(slot, Scalar(ref reader));
+                        if (FastNumber.TryParse(reader.ValueSpan, out var n)
+                            || (double.TryParse(reader.ValueSpan, NumberStyles.Float, CultureInfo.InvariantCulture, out n) && double.IsFinite(n))) _numericTime = n;
+                        else Keep(slot, ref reader);
                         break;
                     default:
-                        if (slot >= 0 && !(slot == 0 && _numericTime is not null)) Keep(slot, Scalar(ref reader));
+                        if (slot >= 0 && !(slot == 0 && _numericTime is not null)) Keep(slot, ref reader);
                         break;
                 }
             }
@@ -239,24 +250,41 @@ internal sealed class JsonLineEventReader
             return null;
         }
         var ev = _partial;
-        while (ev.Count > 0) ev.Remove(ev.Fields[^1]);
+        // Reused: fields are replaced in place below; fields a prefix stage added (eval, rex, rename, ...) go.
+        if (_run.Plan.PrefixMutates)
+            for (var i = ev.Count - 1; i >= 0; i--)
+                if (!_base.Contains(ev.Fields[i])) ev.Remove(ev.Fields[i]);
         if (_needRaw) ev.Raw = Encoding.UTF8.GetString(line);
-        if (_numericTime is { } numeric) ev.Time = numeric;
-        else
+        double? time = _numericTime;
+        if (time is null)
         {
             for (var i = 0; i < StreamingPlan.TimeFields.Length; i++)
             {
-                if (Value(i) is { } t && EventReaders.ParseTime(t) is { } time)
+                if (Value(i) is { } t && EventReaders.ParseTime(t) is { } parsed)
                 {
-                    ev.Time = time;
+                    time = parsed;
                     break;
                 }
             }
         }
+        ev.Time = time;
         if (_needSource) ev.Source = _source;
         if (_needSourceType) ev.SourceType = "_json";
         for (var i = 1; i < names.Length; i++)
-            if (Value(i) is { } v) ev.Set(names[i], v);
+        {
+            if (Value(i) is { } v)
+            {
+                ev.Set(names[i], v);
+                _wasSet[i] = true;
+            }
+            else if (_wasSet[i] || _run.Plan.PrefixMutates)
+            {
+                _wasSet[i] = false;
+                if (names[i] == "source" && _needSource) ev.Source = _source;
+                else if (names[i] == "sourcetype" && _needSourceType) ev.SourceType = "_json";
+                else ev.Remove(names[i]);
+            }
+        }
         return ev;
     }
 
@@ -285,17 +313,57 @@ internal sealed class JsonLineEventReader
         _ => Encoding.UTF8.GetString(reader.ValueSpan),
     };
 
-    private void Keep(int slot, string value)
+    private void Keep(int slot, ref Utf8JsonReader reader)
     {
-        if (_first[slot] is null) _first[slot] = value;
-        else (_more[slot] ??= []).Add(value);
+        if (_first[slot] is null)
+        {
+            // Values repeat (hosts, ports, event codes): a small cache keyed by the bytes saves the string.
+            _first[slot] = reader.ValueIsEscaped || reader.TokenType == JsonTokenType.Null
+                ? FieldValue.String(Scalar(ref reader))
+                : _caches[slot].Get(reader.ValueSpan);
+        }
+        else (_more[slot] ??= []).Add(Scalar(ref reader));
     }
 
     private FieldValue? Value(int slot)
     {
         if (_first[slot] is not { } first) return null;
-        if (_more[slot] is not { Count: > 0 } more) return FieldValue.String(first);
-        return FieldValue.Multi([first, .. more]);
+        if (_more[slot] is not { Count: > 0 } more) return first;
+        return FieldValue.Multi([first.AsString()!, .. more]);
+    }
+
+    /// <summary>String values by their UTF-8 bytes (unescaped JSON text), direct-mapped; it turns itself off for a
+    /// field whose values rarely repeat.</summary>
+    private sealed class ValueCache
+    {
+        private const int Size = 1024;
+        private readonly byte[]?[] _keys = new byte[]?[Size];
+        private readonly FieldValue?[] _values = new FieldValue?[Size];
+        private readonly int[] _hashes = new int[Size];
+        private long _lookups;
+        private long _hits;
+        private bool _off;
+
+        public FieldValue Get(ReadOnlySpan<byte> utf8)
+        {
+            if (_off || utf8.Length > 64) return FieldValue.String(Encoding.UTF8.GetString(utf8));
+            var hash = new HashCode();
+            hash.AddBytes(utf8);
+            var h = hash.ToHashCode();
+            var i = h & (Size - 1);
+            _lookups++;
+            if (_hashes[i] == h && _keys[i] is { } key && utf8.SequenceEqual(key))
+            {
+                _hits++;
+                return _values[i]!;
+            }
+            var value = FieldValue.String(Encoding.UTF8.GetString(utf8));
+            _keys[i] = utf8.ToArray();
+            _hashes[i] = h;
+            _values[i] = value;
+            if (_lookups == 4096 && _hits < _lookups / 2) _off = true;
+            return value;
+        }
     }
 
     private Event? Whole(ReadOnlySpan<byte> line, long number)

@@ -144,18 +144,28 @@ internal sealed class StreamingAggregator
         }
         else if ((position, ordinal).CompareTo((g.First, g.FirstOrdinal)) < 0)
         {
-            // The group's key is the one of the row that comes first in Evaluate's order.
-            g.Key = [.. key];
+            // The group's key is the one of the row that comes first in Evaluate's order (keys with the same text
+            // differ only when a value holds the separator).
+            if (!Same(key, g.Key)) g.Key = [.. key];
             g.First = position;
             g.FirstOrdinal = ordinal;
         }
         var aggregations = _stage.Aggregations;
+        var time = row.Time;
         for (var i = 0; i < aggregations.Length; i++)
         {
             var agg = aggregations[i];
             var value = agg.Argument is null ? One : _pipeline.Expressions.Evaluate(agg.Argument, row);
-            if (agg.Argument is null || !value.IsNull) g.Accumulators[i].Add(value, row.Time, position);
+            if (agg.Argument is null || !value.IsNull) g.Accumulators[i].Add(value, time, position);
         }
+    }
+
+    private static bool Same(IReadOnlyList<string> a, string[] b)
+    {
+        if (a.Count != b.Length) return false;
+        for (var i = 0; i < b.Length; i++)
+            if (!string.Equals(a[i], b[i], StringComparison.Ordinal)) return false;
+        return true;
     }
 
     public List<Event> Result()
@@ -218,6 +228,8 @@ internal sealed class StreamAccumulator(string function, bool hasArgument)
     private readonly bool _timed = function is "earliest" or "latest" or "earliest_time" or "latest_time";
     private readonly bool _ordered = function is "first" or "last";
     private readonly bool _text = function is "min" or "max";
+    private readonly bool _moments = function is "stdev" or "stdevp" or "var" or "varp";
+    private readonly bool _extremes = function is "min" or "max" or "range";
     private long _events;
     private long _valueCount;
     private HashSet<string>? _set;
@@ -270,11 +282,15 @@ internal sealed class StreamAccumulator(string function, bool hasArgument)
             if (_minText is null || string.CompareOrdinal(v, _minText) < 0) _minText = v;
             if (_maxText is null || string.CompareOrdinal(v, _maxText) > 0) _maxText = v;
         }
-        if (!FieldValue.TryParseNumber(v, out var d)) return;
+        if (!FastNumber.TryParse(v.AsSpan(), out var d) && !FieldValue.TryParseNumber(v, out d)) return;
         _numbers++;
         _sum += d;
-        if (_numbers == 1 || d < _min) _min = d;
-        if (_numbers == 1 || d > _max) _max = d;
+        if (_extremes)
+        {
+            if (_numbers == 1 || d < _min) _min = d;
+            if (_numbers == 1 || d > _max) _max = d;
+        }
+        if (!_moments) return;
         var delta = d - _mean;
         _mean += delta / _numbers;
         _m2 += delta * (d - _mean);

@@ -79,6 +79,12 @@ public class CompiledDetectionDifferentialTests
         "| stats count by dup",
         "earliest=-1d",
         "| fillnull value=NA host | stats count by host",
+        // The JSON Lines reader reuses one event: fields a stage adds, renames or removes must not leak to the next line.
+        "| eval host=if(isnull(host), \"none\", host) | stats count by host",
+        "| eval _raw=\"zz\" | search zz | stats count",
+        "| rename host as h | eval port=h | stats count by port",
+        "| fields - host | stats count by host",
+        "| eval source=\"s\" | stats count by source, sourcetype",
     ];
 
     private static List<Event> SyntheticEvents() => EvalTestSupport.Json(Synthetic);
