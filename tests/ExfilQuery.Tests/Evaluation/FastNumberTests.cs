@@ -68,3 +68,18 @@ public class FastNumberTests
         }
     }
 }
+
+/// <summary>The streaming diagnostics use their own range (EVL0040-EVL0049) and each has a section in docs/DIAGNOSTICS.md.</summary>
+public class StreamingDiagnosticsCatalogTests
+{
+    [Test]
+    public void EveryStreamingCodeIsInItsRangeAndDocumented()
+    {
+        var codes = StreamingDiagnostics.All.Select(d => d.Code).ToList();
+        Assert.That(codes, Is.Unique.And.Count.EqualTo(2));
+        Assert.That(codes, Has.All.Matches(@"^EVL004\d$"));
+        var doc = File.ReadAllText(TestData.Repo("docs", "DIAGNOSTICS.md"));
+        foreach (var code in codes) Assert.That(doc, Does.Contain("\n## " + code + "\n"), code);
+        Assert.That(StreamingDiagnostics.LinesSkipped("f", 3, "p").Severity, Is.EqualTo(ExfilQuery.Diagnostics.DiagnosticSeverity.Info));
+    }
+}
