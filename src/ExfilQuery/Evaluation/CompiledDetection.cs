@@ -44,8 +44,16 @@ public sealed class CompiledDetection
         Detection = detection;
         Diagnostics = diagnostics;
         Options = options;
-        if (options.Streaming)
+        if (!options.Streaming) return;
+        try
+        {
             _plan = StreamingPlan.Build(detection, options.Evaluation, new DetectionEvaluator.RowPipeline(new EvaluationContext(options.Evaluation)));
+        }
+        catch (InsufficientExecutionStackException)
+        {
+            // A detection nested too deeply to analyse runs through Evaluate, which reports what it cannot run.
+            _plan = null;
+        }
     }
 
     /// <summary>The search as given.</summary>
@@ -67,7 +75,7 @@ public sealed class CompiledDetection
     public bool Streams => _plan is { Streams: true };
 
     /// <summary>How runs work, one decision per line (streamed stages, aggregation, fields read, prefilter).</summary>
-    public string Plan => _plan?.Describe() ?? "materialise: streaming is off";
+    public string Plan => _plan?.Describe() ?? (Options.Streaming ? "materialise: the detection is nested too deeply to analyse" : "materialise: streaming is off");
 
     /// <summary>Compiles a search. Never throws for any search text: problems are in <see cref="Diagnostics"/>.</summary>
     public static CompiledDetection Compile(string search, CompileOptions? options = null)

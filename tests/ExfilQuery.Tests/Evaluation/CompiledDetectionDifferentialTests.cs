@@ -241,6 +241,27 @@ public class CompiledDetectionDifferentialTests
         Assert.That(DetectionEvaluator.Evaluate(compiled.Detection, events, options).Rows.Single()["count"].AsString(), Is.EqualTo("4"));
     }
 
+    [Test]
+    public void HostileSearchesCompileAndRunWithoutThrowing()
+    {
+        var events = SyntheticEvents();
+        string[] searches =
+        [
+            string.Join(" OR ", Enumerable.Range(0, 5000).Select(i => "cmd=*term" + i + "*")),
+            new string('(', 150) + "cmd=*enc*" + new string(')', 150) + " | stats count by host",
+            string.Concat(Enumerable.Repeat("| eval x=x+1 ", 2000)) + "| stats sum(x)",
+            "| stats",
+            "cmd=\"",
+            "",
+        ];
+        foreach (var search in searches)
+        {
+            var compiled = CompiledDetection.Compile(search);
+            var expected = DetectionEvaluator.Evaluate(compiled.Detection, events);
+            AssertSame(compiled.Run(events), expected, search.Length > 60 ? search[..60] : search);
+        }
+    }
+
     private static string ToJson(Event e)
     {
         using var stream = new MemoryStream();
