@@ -18,13 +18,13 @@ public static partial class DetectionEvaluator
     {
         /// <summary>outputlookup, outputcsv, collect, sendemail, sendalert and delete pass their rows through
         /// unexecuted; rest, script and run give no rows. Null for any other command.</summary>
-        private List<Event>? SideEffect(UnsupportedStage u)
+        private List<Event>? SideEffect(UnsupportedStage u, List<Event> rows)
         {
             if (!SideEffectCommands.TryGetValue(u.Command.ToLowerInvariant(), out var generates)) return null;
             context.Report(EvaluationDiagnostics.SideEffectRefused(u.Span, u.Command, generates
                 ? "it reads from outside the events, so the search continues with no rows."
                 : "its rows pass through unchanged and nothing is written or sent."));
-            return generates ? [] : null;
+            return generates ? [] : rows;
         }
 
         // ------------------------------------------------------------------ lookups

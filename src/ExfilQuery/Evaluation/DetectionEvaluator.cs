@@ -159,7 +159,7 @@ public static partial class DetectionEvaluator
                 case ConvertStage c:
                     Convert(c, rows);
                     return rows;
-                case UnsupportedStage u when SideEffect(u) is { } refused:
+                case UnsupportedStage u when SideEffect(u, rows) is { } refused:
                     return refused;
                 case UnsupportedStage u:
                     context.Report(EvaluationDiagnostics.UnsupportedStage(u.Span, u.Command, u.Reason));
