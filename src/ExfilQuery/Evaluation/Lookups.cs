@@ -147,6 +147,11 @@ public sealed record IpLocationTable(ImmutableArray<IpLocation> Entries)
             return null;
         }
         string Cell(ImmutableArray<string> row, string column) => table.IndexOf(column) is var i and >= 0 ? row[i] : "";
+        if (table.Rows.FirstOrDefault(r => !System.Text.RegularExpressions.Regex.IsMatch(Cell(r, "network"), @"^\d{1,3}(\.\d{1,3}){3}(/(3[0-2]|[12]?\d))?$", System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1))) is { IsDefault: false } bad)
+        {
+            error = $"'{Cell(bad, "network")}' is not an IPv4 CIDR range.";
+            return null;
+        }
         return new IpLocationTable(table.Rows.Select(r => new IpLocation(Cell(r, "network"), Cell(r, "City"), Cell(r, "Country"), Cell(r, "Region"), Cell(r, "lat"), Cell(r, "lon"), Cell(r, "Continent"), Cell(r, "MetroCode"), Cell(r, "Timezone"))).ToImmutableArray());
     }
 

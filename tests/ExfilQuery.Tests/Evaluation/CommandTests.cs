@@ -245,6 +245,8 @@ public class CommandTests
         Assert.That(none.Rows.All(r => !r.Has("Country")), Is.True);
         var table = IpLocationTable.ReadCsv(new StringReader("network,City,Country,Region,lat,lon\n74.208.0.0/16,Example City,Example Country,Example Region,1.5,2.5\n"), out var error)!;
         Assert.That(error, Is.Null);
+        Assert.That(IpLocationTable.ReadCsv(new StringReader("network,City\nnot-an-ip,x\n"), out var bad), Is.Null);
+        Assert.That(bad, Does.Contain("CIDR"));
         var options = EvaluationOptions.Default with { IpLocations = table };
         Assert.That(Rows("| iplocation prefix=auth_ src | table src auth_City auth_Country auth_lat", options, events), Is.EqualTo(new[]
         {
