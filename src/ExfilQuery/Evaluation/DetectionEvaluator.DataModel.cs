@@ -57,6 +57,25 @@ public static partial class DetectionEvaluator
             return rows;
         }
 
+        /// <summary>Search-time add-on fields for raw searches (<see cref="EvaluationOptions.AddOnFields"/>): the
+        /// first source of any dataset that takes the event adds its derived CIM fields without the dataset prefix.</summary>
+        private void AddOnFields(List<Event> rows)
+        {
+            var mapping = Options.CimSources ?? CimSourceMapping.Default;
+            foreach (var row in rows)
+            {
+                IReadOnlyList<string> Raw(string field) => row[field].Values;
+                var source = mapping.Datasets.Keys.Select(d => mapping.Select(d, Raw)).FirstOrDefault(s => s is not null);
+                if (source is null) continue;
+                foreach (var (name, rule) in source.Fields)
+                {
+                    if (row.Has(name)) continue;
+                    var values = rule.Apply(Raw);
+                    if (values.Count > 0) row.Set(name, values.Count == 1 ? FieldValue.String(values[0]) : FieldValue.Multi(values));
+                }
+            }
+        }
+
         /// <summary><c>nodename=X</c> in the tstats where clause must name the dataset or a node the mapping knows
         /// (its constraint is data); any other is EVL0011 and matches nothing.</summary>
         private void CheckNodeNames(Detection detection, string datasetName, string canonical, List<CimNode> nodes)

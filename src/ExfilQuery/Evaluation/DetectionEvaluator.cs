@@ -39,6 +39,7 @@ public static partial class DetectionEvaluator
             {
                 case EventsSource:
                     rows = Input(events);
+                    if (Options.AddOnFields) AddOnFields(rows);
                     break;
                 case DataModelSource d:
                     rows = DataModelRows(d, Input(events), detection);

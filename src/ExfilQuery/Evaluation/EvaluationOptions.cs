@@ -31,6 +31,11 @@ public sealed record EvaluationOptions
     /// embedded <see cref="Mapping.CimSourceMapping.Default"/>.</summary>
     public Mapping.CimSourceMapping? CimSources { get; init; }
 
+    /// <summary>When true, raw events of a source in <see cref="CimSources"/> also get its CIM fields under their
+    /// plain names (<c>process_name</c>, <c>dest</c>, <c>user</c>, ...) for searches over raw events, as the add-on
+    /// computes them at search time; a field the event already has is kept. Default false.</summary>
+    public bool AddOnFields { get; init; }
+
     /// <summary>Where <c>lookup</c> and <c>inputlookup</c> read tables (for example a
     /// <see cref="DirectoryLookupProvider"/> over a folder of CSV files); null: no lookups (EVL0012).</summary>
     public ILookupProvider? Lookups { get; init; }

@@ -113,6 +113,16 @@ public class DataModelMappingTests
     }
 
     [Test]
+    public void AddOnFieldsServeRawSearchesWhenAsked()
+    {
+        var events = new List<Event> { Raw(Sysmon, ("EventCode", "1"), ("Image", @"C:\x\pcalua.exe"), ("Computer", "b"), ("User", "u1")), Raw(Sysmon, ("EventCode", "10"), ("Image", @"C:\x\pcalua.exe")) };
+        events[0].Set("dest", "kept");
+        Assert.That(Run("process_name=pcalua.exe | table process_name dest user", events).Rows, Is.Empty, "off by default: raw events carry only their own fields");
+        var result = Run("process_name=pcalua.exe | table process_name dest user", events, EvaluationOptions.Default with { AddOnFields = true });
+        Assert.That(result.Rows.Select(r => r.ToString()), Is.EqualTo(new[] { "process_name=pcalua.exe dest=kept user=u1" }), "Sysmon 10 is in no dataset; a field the event has is kept");
+    }
+
+    [Test]
     public void PremappedEventsKeepWorkingAndRawOnesAreMappedBesideThem()
     {
         var events = Json("""{"_time":1,"Processes.process_name":"cmd.exe","host":"a"}""");
