@@ -26,6 +26,7 @@ public class CorpusEvaluationTests
             Lookups = new InMemoryLookupProvider(new Dictionary<string, LookupTable>()),
         };
         var failures = new List<string>();
+        var slow = new List<(long Ms, string Id)>();
         var evaluated = 0;
         var clock = Stopwatch.StartNew();
         foreach (var c in TestData.ReadJsonLines(corpus))
@@ -34,7 +35,9 @@ public class CorpusEvaluationTests
             if (!parse.Ok) continue;
             try
             {
+                var one = Stopwatch.StartNew();
                 var result = DetectionEvaluator.Evaluate(Lowering.Lower(parse).Detection, events, options);
+                slow.Add((one.ElapsedMilliseconds, c.Id));
                 evaluated++;
                 Assert.That(result.Rows.Length, Is.LessThanOrEqualTo(options.MaxRows));
             }
@@ -43,6 +46,7 @@ public class CorpusEvaluationTests
                 failures.Add($"{c.Id}: {ex.GetType().Name}: {ex.Message}");
             }
         }
+        foreach (var (ms, id) in slow.OrderByDescending(x => x.Ms).Take(5)) TestContext.Out.WriteLine($"slowest: {ms} ms {id}");
         TestContext.Out.WriteLine($"{evaluated} detections evaluated over {events.Count} events in {clock.ElapsedMilliseconds} ms");
         Assert.That(failures, Is.Empty, string.Join("\n", failures.Take(10)));
         Assert.That(evaluated, Is.GreaterThan(700));
