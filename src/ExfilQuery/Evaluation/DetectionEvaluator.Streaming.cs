@@ -28,10 +28,10 @@ public static partial class DetectionEvaluator
 
         /// <summary>Applies a stage to no rows: reports what it reports whatever its rows (a regex that does not compile,
         /// a span it cannot read), as Evaluate does even when no row reaches the stage.</summary>
-        public void ReportStageDiagnostics(Stage stage) => _runner.RunStages([stage], []);
+        public void ReportStageDiagnostics(Stage stage) => _runner.RunStageList([stage], []);
 
         /// <summary>Runs stages over rows exactly as <see cref="Evaluate"/> does after its source.</summary>
-        public List<Event> RunStages(IEnumerable<Stage> stages, List<Event> rows) => _runner.RunStages(stages, rows);
+        public List<Event> RunStages(IEnumerable<Stage> stages, List<Event> rows) => _runner.RunStageList(stages, rows);
 
         /// <summary>Applies the row limit as <see cref="Evaluate"/> does after a stage.</summary>
         public List<Event> Limit(List<Event> rows, Text.TextSpan span) => _runner.LimitRows(rows, span);
@@ -55,7 +55,7 @@ public static partial class DetectionEvaluator
             return result.Count == 1 && ReferenceEquals(result[0], row);
         }
 
-        internal List<Event> RunStages(IEnumerable<Stage> stages, List<Event> rows)
+        internal List<Event> RunStageList(IEnumerable<Stage> stages, List<Event> rows)
         {
             foreach (var stage in stages)
             {

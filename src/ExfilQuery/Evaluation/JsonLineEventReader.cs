@@ -267,6 +267,8 @@ internal sealed class JsonLineEventReader
                 }
             }
         }
+        // Splunk's timestamp lookahead when no time field has a time (EventReaders.LeadingTimestamp).
+        time ??= EventReaders.LeadingTimestamp(Encoding.UTF8.GetString(line));
         ev.Time = time;
         if (_needSource) ev.Source = _source;
         if (_needSourceType) ev.SourceType = "_json";

@@ -47,6 +47,7 @@ internal sealed class StreamingAggregator
     {
         if (a.Mode != AggregateMode.Group) return $"{a.Command} keeps every row";
         if (a.TimeSpan is not null && Spans.Seconds(a.TimeSpan) is null) return $"span={a.TimeSpan} is not read";
+        if (a.FillNullValue is not null) return "fillnull_value is not streamed";
         foreach (var agg in a.Aggregations)
         {
             switch (agg.Function)

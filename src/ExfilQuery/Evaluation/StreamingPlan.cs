@@ -50,7 +50,7 @@ internal sealed class StreamingPlan
 
     public static StreamingPlan Build(Detection detection, EvaluationOptions options, DetectionEvaluator.RowPipeline probe)
     {
-        if (detection.Source is not EventsSource)
+        if (detection.Source is not EventsSource || options.AddOnFields || !detection.Stages.All(Streamable))
             return new StreamingPlan(detection, options) { Streams = false };
         var stages = detection.Stages;
         var prefixEnd = 0;
@@ -84,6 +84,26 @@ internal sealed class StreamingPlan
         };
     }
 
+    /// <summary>Stages a streamed detection may hold anywhere: join, append and map run subsearches over the whole
+    /// input again (so do subsearch conditions), and a stage type this list does not know may too.</summary>
+    private static bool Streamable(Stage stage) => stage switch
+    {
+        FilterStage f => !HasSubsearch(f.Predicate),
+        EvalStage or AggregateStage or RenameStage or ProjectStage or DedupStage or SortStage or LimitStage or BinStage
+            or FillNullStage or ExtractStage or RegexFilterStage or LookupStage or ExpandStage or MakeMultivalueStage
+            or ConvertStage or SpathStage or TopStage or TransactionStage or IpLocationStage or XmlKvStage or UnsupportedStage => true,
+        _ => false,
+    };
+
+    private static bool HasSubsearch(Predicate predicate) => predicate switch
+    {
+        SubsearchPredicate => true,
+        AndPredicate a => a.Operands.Any(HasSubsearch),
+        OrPredicate o => o.Operands.Any(HasSubsearch),
+        NotPredicate n => HasSubsearch(n.Operand),
+        _ => false,
+    };
+
     /// <summary>Stages that take one row and give it back (changed or not) or drop it, reading nothing but that
     /// row: they run the same one row at a time as over the whole list.</summary>
     public static bool IsRowWise(Stage stage) => stage switch
@@ -97,7 +117,9 @@ internal sealed class StreamingPlan
     /// <summary>One line per decision, for tests, docs and <c>CompiledDetection.Plan</c>.</summary>
     public string Describe()
     {
-        if (!Streams) return $"materialise: the source {Detection.Source.GetType().Name.Replace("Source", "", StringComparison.Ordinal)} is evaluated by DetectionEvaluator.Evaluate";
+        if (!Streams) return Detection.Source is EventsSource
+            ? "materialise: add-on fields, a subsearch (join, append, map) or a stage that reads the whole input"
+            : $"materialise: the source {Detection.Source.GetType().Name.Replace("Source", "", StringComparison.Ordinal)} is evaluated by DetectionEvaluator.Evaluate";
         var lines = new List<string>
         {
             $"stream: {Prefix.Length} row-wise stage(s) one event at a time",
