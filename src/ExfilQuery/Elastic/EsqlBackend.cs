@@ -6,6 +6,7 @@ using System.Text.RegularExpressions;
 using ExfilQuery.Diagnostics;
 using ExfilQuery.Ir;
 using ExfilQuery.Kql;
+using ExfilQuery.Mapping;
 using ExfilQuery.Text;
 
 namespace ExfilQuery.Elastic;
@@ -25,16 +26,21 @@ public static class EsqlBackend
     public static ElasticTranslation Translate(Detection detection, ElasticOptions? options = null)
     {
         options ??= ElasticOptions.Default;
-        var writer = new EsqlWriter(options);
+        var mappingDiagnostics = new List<Diagnostic>();
+        var writer = new EsqlWriter(options, null);
         string query;
         try
         {
+            var profile = ElasticMapper.LoadProfile(options, mappingDiagnostics);
+            var mapped = ElasticMapper.Map(detection, profile, options, mappingDiagnostics, ElasticDiagnostics.EsqlUnsupported);
+            detection = mapped?.Detection ?? detection;
+            writer = new EsqlWriter(options, mapped);
             query = writer.Write(detection);
             if (writer.RenamedSourceFields.Count > 0)
             {
                 // A wildcard rename (rename properties.* AS *) before the columns are known: translate again with
                 // the source fields that later stages read under their new names, so that RENAME names them.
-                writer = new EsqlWriter(options) { PreknownSourceFields = writer.RenamedSourceFields };
+                writer = new EsqlWriter(options, mapped) { PreknownSourceFields = writer.RenamedSourceFields };
                 query = writer.Write(detection);
             }
         }
@@ -43,9 +49,12 @@ public static class EsqlBackend
             writer.Diagnostics.Add(DiagnosticFacts.NestingTooDeep(detection.Span, 0));
             query = "";
         }
-        var diagnostics = ElasticCommon.Order(writer.Diagnostics);
+        var diagnostics = ElasticCommon.Order(mappingDiagnostics.Concat(writer.Diagnostics));
         var status = ElasticCommon.StatusOf(diagnostics);
-        return new ElasticTranslation(status, status == TranslationStatus.Failed ? null : query, diagnostics);
+        return new ElasticTranslation(status, status == TranslationStatus.Failed ? null : query, diagnostics)
+        {
+            Index = status == TranslationStatus.Failed ? null : writer.Index,
+        };
     }
 }
 
@@ -53,15 +62,29 @@ public static class EsqlBackend
 internal enum EType
 {
     String,
+    Ip,
     Number,
     Date,
     Bool,
     Null,
 }
 
-internal sealed class EsqlWriter(ElasticOptions options)
+internal sealed class EsqlWriter
 {
+    private readonly ElasticOptions options;
+    private readonly MappedDetection? _mapped;
+
+    public EsqlWriter(ElasticOptions options, MappedDetection? mapped)
+    {
+        this.options = options;
+        _mapped = mapped;
+        foreach (var (column, type) in mapped?.ColumnTypes ?? new Dictionary<string, string>()) _types[column] = ElasticCommon.EsqlType(type);
+    }
+
     public List<Diagnostic> Diagnostics { get; } = [];
+
+    /// <summary>The index pattern FROM reads.</summary>
+    public string Index => _mapped?.Source.Index ?? options.Index ?? ElasticOptions.DefaultIndex;
 
     private readonly Dictionary<string, EType> _types = new(StringComparer.Ordinal) { ["_time"] = EType.Date };
 
@@ -84,8 +107,14 @@ internal sealed class EsqlWriter(ElasticOptions options)
         {
             case EventsSource:
             case DataModelSource:
-                if (options.Profile != "none") Error(detection.Source.Span, $"The mapping profile '{options.Profile}' is not implemented for ES|QL yet; use 'none'.");
-                _lines.Add("FROM " + options.Index);
+                _lines.Add("FROM " + Index);
+                if (_mapped is { Source: var source })
+                {
+                    // The profile's fixed filters, with the category as one more: ECS keyword fields such as
+                    // event.category may hold several values, and MV_CONTAINS tests any of them (== would be null).
+                    var filters = source.Category == "any" ? source.Filters : source.Filters.Insert(0, new FixedFilter("event.category", "==", [source.Category]));
+                    if (!filters.IsEmpty) _lines.Add("WHERE " + string.Join(" AND ", filters.Select(FixedFilterText)));
+                }
                 break;
             case LookupTableSource l:
                 Error(l.Span, $"The search reads the lookup '{l.Table}'; ES|QL reads indices (a lookup index would need LOOKUP JOIN).");
@@ -103,6 +132,25 @@ internal sealed class EsqlWriter(ElasticOptions options)
     }
 
     private void Error(TextSpan span, string message) => Diagnostics.Add(ElasticDiagnostics.EsqlUnsupported(span, message));
+
+    /// <summary>A mapping profile's fixed filter (exact, case-sensitive; any value of a multivalue field).</summary>
+    private string FixedFilterText(FixedFilter f)
+    {
+        var numeric = TypeOf(f.Column) is EType.Number;
+        string Contains(string v) => $"MV_CONTAINS({Column(f.Column)}, {(numeric ? Number(v) : ElasticCommon.Quote(v))})";
+        switch (f.Operator)
+        {
+            case "==":
+                return Contains(f.Values[0]);
+            case "!=":
+                return "NOT " + Contains(f.Values[0]);
+            case "in":
+                return f.Values.Length == 1 ? Contains(f.Values[0]) : "(" + string.Join(" OR ", f.Values.Select(Contains)) + ")";
+            default:
+                Error(_span, $"The mapping filter '{f.Column} {f.Operator}' is not rendered in ES|QL (==, != and in are).");
+                return "true";
+        }
+    }
 
     private void Warn(TextSpan span, string message) => Diagnostics.Add(ElasticDiagnostics.EsqlApproximation(span, message));
 
