@@ -204,13 +204,15 @@ internal sealed class ElasticMapper
                 return e with { Assignments = [.. e.Assignments.Select(a => a with { Value = Expr(a.Value), Field = Define(a.Field) })] };
             case AggregateStage a:
             {
-                var groupBy = a.GroupBy.Select(Read).ToImmutableArray();
+                // Two fields the profile maps to one column (host and dest → host.name) group as one.
+                var columns = a.GroupBy.Select(Read).ToImmutableArray();
+                var groupBy = columns.Distinct().ToImmutableArray();
                 var aggregations = a.Aggregations.Select(x => x with { Argument = x.Argument is null ? null : Expr(x.Argument) }).ToImmutableArray();
                 if (a.Mode == AggregateMode.Group)
                 {
                     _open = false;
                     _bound.Clear();
-                    for (var i = 0; i < a.GroupBy.Length; i++) _bound[a.GroupBy[i]] = groupBy[i];
+                    for (var i = 0; i < a.GroupBy.Length; i++) _bound[a.GroupBy[i]] = columns[i];
                 }
                 foreach (var x in a.Aggregations) _bound[x.OutputName] = x.OutputName;
                 return a with { GroupBy = groupBy, Aggregations = aggregations };

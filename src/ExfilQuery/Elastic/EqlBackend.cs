@@ -62,6 +62,9 @@ internal sealed class EqlWriter(ElasticOptions options, MappedDetection? mapped)
 
     public ThresholdRule? Threshold { get; private set; }
 
+    /// <summary>The span of the stage being written, for diagnostics raised below it.</summary>
+    private TextSpan _span;
+
     private void Error(TextSpan span, string message) => Diagnostics.Add(ElasticDiagnostics.EqlUnsupported(span, message));
 
     private void Warn(TextSpan span, string message) => Diagnostics.Add(ElasticDiagnostics.EqlApproximation(span, message));
@@ -98,6 +101,7 @@ internal sealed class EqlWriter(ElasticOptions options, MappedDetection? mapped)
         for (var i = 0; i < stages.Length; i++)
         {
             var stage = stages[i];
+            _span = stage.Span;
             switch (stage)
             {
                 case FilterStage { Predicate: TruePredicate }:
@@ -324,7 +328,8 @@ internal sealed class EqlWriter(ElasticOptions options, MappedDetection? mapped)
         var i = 0;
         while (i < operands.Length)
         {
-            if (operands[i] is NnfLeaf { Negated: false, Predicate: FieldMatchPredicate { CaseSensitive: false } first } && ColonValue(first.Pattern) is { } v0)
+            if (operands[i] is NnfLeaf { Negated: false, Predicate: FieldMatchPredicate { CaseSensitive: false } first } && ColonValue(first.Pattern) is { } v0
+                && !IsTyped(first.Field))
             {
                 var values = new List<string> { v0 };
                 var j = i + 1;
@@ -410,10 +415,22 @@ internal sealed class EqlWriter(ElasticOptions options, MappedDetection? mapped)
 
     /// <summary><c>field=pattern</c>: <c>:</c> is EQL's case-insensitive equality with <c>*</c>/<c>?</c> wildcards;
     /// <c>==</c> and <c>like</c> are the case-sensitive forms; a literal <c>*</c> or <c>?</c> needs <c>regex</c>.</summary>
+    /// <summary>True for a number or ip field of the profile, which <c>:</c> cannot compare with text.</summary>
+    private bool IsTyped(string field) => EcsType(field) is { } t && ElasticCommon.EsqlType(t) is EType.Number or EType.Ip;
+
     private string Match(string field, ValuePattern pattern, bool caseSensitive)
     {
         var column = Field(field);
         if (pattern.IsMatchAll) return $"{column} != null";
+        if (IsTyped(field) && EcsType(field) is { } ecsType)
+        {
+            // A number or ip field of the profile: EQL compares it with a value of its own type, without wildcards.
+            var isNumber = ElasticCommon.EsqlType(ecsType) == EType.Number;
+            if (!pattern.HasWildcard && (!isNumber || double.TryParse(pattern.Literal, NumberStyles.Float, CultureInfo.InvariantCulture, out _)))
+                return $"{column} == {(isNumber ? Number(pattern.Literal) : ElasticCommon.Quote(pattern.Literal))}";
+            Error(_span, $"'{field}' is an ECS {ecsType} field; EQL cannot compare it with the text pattern '{pattern.Text}'.");
+            return "true";
+        }
         if (ColonValue(pattern) is { } value)
         {
             if (!caseSensitive) return $"{column} : {value}";

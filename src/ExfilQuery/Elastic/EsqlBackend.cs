@@ -304,9 +304,15 @@ internal sealed class EsqlWriter
 
     private void WriteAggregate(AggregateStage a)
     {
-        if (a.Mode != AggregateMode.Group)
+        if (a.Mode == AggregateMode.Running)
         {
-            Error(a.Span, $"'{a.Command}' keeps every row and adds aggregates ({(a.Mode == AggregateMode.Window ? "per group" : "running")}); it is not translated to ES|QL (INLINE STATS is a technical preview).");
+            Error(a.Span, $"'{a.Command}' computes running aggregates in event order; ES|QL has no running aggregation.");
+            return;
+        }
+        var window = a.Mode == AggregateMode.Window;
+        if (window && (a.TimeSpan is not null || a.GroupBy.Contains("_time")))
+        {
+            Error(a.Span, $"'{a.Command}' by a time bucket is not translated to ES|QL (INLINE STATS would overwrite the event's @timestamp with the bucket).");
             return;
         }
         var by = new List<string>();
@@ -335,6 +341,11 @@ internal sealed class EsqlWriter
             aggs.Add(Identifier(agg.OutputName) + " = " + text);
             newTypes[agg.OutputName] = type;
         }
+        if (window)
+        {
+            WriteInlineStats(a, aggs, by, newTypes);
+            return;
+        }
         // Splunk's stats drops rows where a group-by field is missing; ES|QL groups them under null.
         if (a.GroupBy.Length > 0)
             _lines.Add("WHERE " + string.Join(" AND ", a.GroupBy.Select(g => Column(g) + " IS NOT NULL")));
@@ -352,6 +363,23 @@ internal sealed class EsqlWriter
 
     private bool _lastWasSort;
 
+    /// <summary>eventstats keeps every row and adds the group's aggregates: ES|QL's INLINE STATS (generally available
+    /// since 9.3). ES|QL groups rows missing a group-by field under null; Splunk gives those rows no aggregate, so the
+    /// new columns are nulled for them.</summary>
+    private void WriteInlineStats(AggregateStage a, List<string> aggs, List<string> by, Dictionary<string, EType> newTypes)
+    {
+        _lines.Add("INLINE STATS " + string.Join(", ", aggs) + (by.Count > 0 ? " BY " + string.Join(", ", by) : ""));
+        if (a.GroupBy.Length > 0)
+        {
+            var missing = string.Join(" OR ", a.GroupBy.Select(g => Column(g) + " IS NULL"));
+            _lines.Add("EVAL " + string.Join(", ", a.Aggregations.Select(x => $"{Identifier(x.OutputName)} = CASE({missing}, null, {Identifier(x.OutputName)})")));
+        }
+        foreach (var (k, v) in newTypes) Define(k, v);
+        // INLINE STATS documents no row order.
+        _orderUnknown = true;
+        _lastWasSort = false;
+    }
+
     private string? Aggregation(Ir.Aggregation agg, out EType type)
     {
         type = EType.Number;
@@ -366,8 +394,9 @@ internal sealed class EsqlWriter
             case "count" or "c":
                 return $"COUNT({Arg()})";
             case "dc" or "distinct_count" when arg is not null:
-                Warn(agg.Span, $"'{fn}' is exact in Splunk; ES|QL's COUNT_DISTINCT is approximate (HyperLogLog++), near-exact up to its precision threshold of 40000 distinct values.");
-                return $"COUNT_DISTINCT({Arg()}, 40000)";
+                // COUNT_DISTINCT is approximate (HyperLogLog++); VALUES collects the distinct values exactly, and
+                // MV_COUNT counts them (null when there is none, where Splunk's dc is 0).
+                return $"COALESCE(MV_COUNT(VALUES({Arg()})), 0)";
             case "values" when arg is not null:
                 // Splunk's values() is the distinct values, sorted lexicographically; VALUES() has no order.
                 type = EType.String;
@@ -390,6 +419,16 @@ internal sealed class EsqlWriter
                 return $"AVG({NumArg()})";
             case "sum" when arg is not null:
                 return $"SUM({NumArg()})";
+            case "stdevp" when arg is not null:
+                // STD_DEV is the population standard deviation (ES|QL aggregation functions reference), as stdevp.
+                return $"STD_DEV({NumArg()})";
+            case "stdev" when arg is not null:
+            {
+                // Splunk's stdev is the sample standard deviation: the population one scaled by n/(n-1); 0 for one
+                // value, null for none.
+                var v = NumArg();
+                return $"CASE(COUNT({v}) > 1, SQRT(POW(STD_DEV({v}), 2) * COUNT({v}) / (COUNT({v}) - 1)), COUNT({v}) == 1, 0.0, null)";
+            }
             default:
                 Error(agg.Span, $"The aggregation '{fn}' is not translated to ES|QL yet.");
                 return null;
@@ -649,15 +688,35 @@ internal sealed class EsqlWriter
         return sb.ToString();
     }
 
+    /// <summary>fillnull: COALESCE each field with the value. A number column takes a numeric value as a number; any
+    /// other column is filled as text (ES|QL's COALESCE needs one type). Without a field list every field is filled,
+    /// which ES|QL can say only once the columns are known (after STATS or KEEP).</summary>
     private void WriteFillNull(FillNullStage f)
     {
-        if (f.Fields.Length == 0)
+        var fields = f.Fields.IsEmpty ? _columns?.Where(c => c != "_time").ToList() : [.. f.Fields];
+        if (fields is null)
         {
-            Error(f.Span, "fillnull without a field list fills every field; ES|QL needs the fields named.");
+            Error(f.Span, "fillnull without a field list fills every field; ES|QL needs the fields named, and they are not known here (before stats, table or fields).");
             return;
         }
-        var value = double.TryParse(f.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out _) ? f.Value : ElasticCommon.Quote(f.Value);
-        _lines.Add("EVAL " + string.Join(", ", f.Fields.Select(x => $"{Column(x)} = COALESCE({(TypeOf(x) == EType.Number || !value.StartsWith('"') ? Column(x) : "TO_STRING(" + Column(x) + ")")}, {value})")));
+        if (fields.Count == 0) return;
+        var numeric = double.TryParse(f.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out _);
+        var parts = new List<string>();
+        foreach (var x in fields)
+        {
+            if (TypeOf(x) == EType.Number && numeric)
+            {
+                parts.Add($"{Identifier(ElasticCommon.TimeField(x))} = COALESCE({Column(x)}, {Number(f.Value)})");
+                Define(x, EType.Number);
+            }
+            else
+            {
+                var column = TypeOf(x) is EType.String ? Column(x) : $"TO_STRING({Column(x)})";
+                parts.Add($"{Identifier(ElasticCommon.TimeField(x))} = COALESCE({column}, {ElasticCommon.Quote(f.Value)})");
+                Define(x, EType.String);
+            }
+        }
+        _lines.Add("EVAL " + string.Join(", ", parts));
     }
 
     private void WriteExtract(ExtractStage x)

@@ -361,8 +361,8 @@ public sealed class TranslateCommandTests
     }
 
     [TestCase(new[] { "translate", "index=x" }, "'translate': --to is required: kql, esql or eql.")]
-    [TestCase(new[] { "translate", "--to", "eql", "--profile", "defender", "index=x" }, "'translate': --to eql supports profile 'none' only so far.")]
-    [TestCase(new[] { "translate", "--to=esql", "--table", "T", "index=x" }, "'translate': --table applies to --to kql only.")]
+    [TestCase(new[] { "translate", "--to", "eql", "--index=", "index=x" }, "'translate': --index needs an index pattern.")]
+    [TestCase(new[] { "translate", "--to=esql", "--table", "T", "index=x" }, "'translate': --table applies to --to kql only (esql and eql take --index).")]
     [TestCase(new[] { "translate", "--to", "kql", "--index", "x-*", "index=x" }, "'translate': --index applies to --to eql and --to esql only.")]
     [TestCase(new[] { "translate", "--to", "sql", "index=x" }, "'translate': unknown target 'sql'; the targets are kql, esql and eql.")]
     [TestCase(new[] { "translate", "--to", "KQL", "index=x" }, "'translate': unknown target 'KQL'; the targets are kql, esql and eql.")]
