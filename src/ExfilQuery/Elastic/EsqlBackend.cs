@@ -263,7 +263,7 @@ internal sealed class EsqlWriter
                 _lines.Add($"WHERE {(r.Negated ? "NOT COALESCE(" : "")}{Str(R(Column(r.Field), TypeOf(r.Field))).Text} RLIKE {ElasticCommon.Quote(lucene)}{(r.Negated ? ", false)" : "")}");
                 return;
             case LookupStage l:
-                Error(l.Span, $"lookup '{l.Table}' is not translated: ES|QL needs an ENRICH policy or a lookup index (LOOKUP JOIN) set up for it.");
+                WriteLookup(l);
                 return;
             case UnsupportedStage u:
                 Error(u.Span, $"'{u.Command}' is not translated to ES|QL: {u.Reason}");
@@ -271,6 +271,50 @@ internal sealed class EsqlWriter
             default:
                 Error(stage.Span, $"'{StageName(stage)}' is not translated to ES|QL yet.");
                 return;
+        }
+    }
+
+    /// <summary>lookup as ENRICH with an enrich policy named after the lookup table (ES|QL ENRICH reference: one match
+    /// field, WITH names the enrich fields and their new names; a new name that exists already is replaced). The
+    /// policy is the user's setup, and Splunk's lookup options (case_sensitive_match, match_type, max_matches) decide
+    /// how rows match, so the translation says so.</summary>
+    private void WriteLookup(LookupStage l)
+    {
+        if (l.Inputs.Length != 1)
+        {
+            Error(l.Span, $"lookup '{l.Table}' matches on {l.Inputs.Length} fields; ES|QL's ENRICH matches on one.");
+            return;
+        }
+        var policy = l.Table.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) ? l.Table[..^4] : l.Table;
+        var (lookupField, eventField) = l.Inputs[0];
+        Warn(l.Span, $"lookup '{l.Table}' is ENRICH with the enrich policy '{policy}', which must be created from the lookup table with match field '{lookupField}'. "
+            + "The policy matches exactly and case-sensitively (Splunk's default case_sensitive_match=true); a lookup defined with case_sensitive_match=false or a WILDCARD/CIDR match_type matches differently.");
+        var with = new List<string>();
+        var fill = new List<string>();
+        foreach (var (from, to) in l.Outputs)
+        {
+            if (l.OutputNew && (_columns is null || _columns.Contains(to) || _types.ContainsKey(to)))
+            {
+                // OUTPUTNEW keeps a value the row already has.
+                var temp = "_lookup_" + to;
+                with.Add($"{Identifier(temp)} = {Identifier(from)}");
+                fill.Add(to);
+            }
+            else
+            {
+                with.Add(from == to ? Identifier(from) : $"{Identifier(to)} = {Identifier(from)}");
+            }
+        }
+        _lines.Add($"ENRICH {Identifier(policy)} ON {Column(eventField)}" + (with.Count > 0 ? " WITH " + string.Join(", ", with) : ""));
+        if (fill.Count > 0)
+        {
+            _lines.Add("EVAL " + string.Join(", ", fill.Select(f => $"{Column(f)} = COALESCE({Str(R(Column(f), TypeOf(f))).Text}, {Identifier("_lookup_" + f)})")));
+            _lines.Add("DROP " + string.Join(", ", fill.Select(f => Identifier("_lookup_" + f))));
+        }
+        foreach (var (_, to) in l.Outputs) Define(to, EType.String);
+        if (l.Outputs.IsEmpty && _columns is not null)
+        {
+            Error(l.Span, $"lookup '{l.Table}' without OUTPUT adds every column of the lookup table, which the translation cannot name after the columns are fixed; name the output fields.");
         }
     }
 
@@ -419,6 +463,13 @@ internal sealed class EsqlWriter
                 return $"AVG({NumArg()})";
             case "sum" when arg is not null:
                 return $"SUM({NumArg()})";
+            case "median" when arg is not null:
+            case var perc when arg is not null && PercentileOf(perc) is not null:
+            {
+                var p = fn == "median" ? "50" : PercentileOf(fn)!;
+                Warn(agg.Span, $"'{fn}' is computed by ES|QL's PERCENTILE, which is approximate (TDigest) and interpolates its own way; Splunk's percentiles can differ slightly.");
+                return $"PERCENTILE({NumArg()}, {p})";
+            }
             case "stdevp" when arg is not null:
                 // STD_DEV is the population standard deviation (ES|QL aggregation functions reference), as stdevp.
                 return $"STD_DEV({NumArg()})";
@@ -433,6 +484,13 @@ internal sealed class EsqlWriter
                 Error(agg.Span, $"The aggregation '{fn}' is not translated to ES|QL yet.");
                 return null;
         }
+    }
+
+    /// <summary>The percentile of <c>perc95</c>, <c>p95</c>, <c>exactperc95</c>, <c>upperperc95</c> (0–100), or null.</summary>
+    private static string? PercentileOf(string function)
+    {
+        var m = Regex.Match(function, @"^(?:exactperc|upperperc|perc|p)(\d{1,2}(?:\.\d+)?|100)$", RegexOptions.CultureInvariant);
+        return m.Success ? m.Groups[1].Value : null;
     }
 
     /// <summary>A Splunk span (<c>1m</c>, <c>1h</c>, <c>30s</c>, <c>1d</c>) as an ES|QL time span literal.</summary>

@@ -8,8 +8,8 @@ namespace ExfilQuery.Tests.Elastic;
 /// <summary>Golden ES|QL and EQL for every seed search and profile, reviewed in the diff:
 /// fixtures/golden/esql/PROFILE/ID.esql and fixtures/golden/eql/PROFILE/ID.eql hold the status, the diagnostics (as //
 /// comments, with line:column in the SPL), the index (EQL), the threshold-rule metadata (EQL) and the query.
-/// EXFILQ_UPDATE_GOLDEN=1 rewrites them. With profile none every seed's ES|QL is full
-/// (<see cref="EveryEsqlSeedIsFullWithProfileNone"/>).</summary>
+/// EXFILQ_UPDATE_GOLDEN=1 rewrites them. With profile none every seed's ES|QL is full except two approximations
+/// (<see cref="EsqlSeedsAreFullWithProfileNoneExceptTheApproximatedOnes"/>).</summary>
 public class ElasticGoldenTests
 {
     private static IEnumerable<TestCaseData> Cases() =>
@@ -31,15 +31,31 @@ public class ElasticGoldenTests
         Golden.AssertMatches(TestData.Repo("fixtures", "golden", "eql", profile, seed.Id + ".eql"), Render(seed.Search, translation));
     }
 
+    /// <summary>With profile none every seed's ES|QL is full except two whose SPL has no exact ES|QL form: a lookup
+    /// (ENRICH needs an enrich policy built from the lookup table, and Splunk's lookup options decide matching) and a
+    /// percentile (ES|QL's PERCENTILE is approximate). Those are partial, with the ESQ0002 warning saying why.</summary>
     [Test]
-    public void EveryEsqlSeedIsFullWithProfileNone()
+    public void EsqlSeedsAreFullWithProfileNoneExceptTheApproximatedOnes()
     {
-        var notFull = TestData.SeedSearches()
-            .Select(s => (s.Id, T: EsqlBackend.Translate(s.Search, TestData.WithSplunkMacros)))
-            .Where(x => x.T.Status != ExfilQuery.Kql.TranslationStatus.Full)
-            .Select(x => x.Id + ": " + string.Join("; ", x.T.Diagnostics.Where(d => d.Severity != ExfilQuery.Diagnostics.DiagnosticSeverity.Info).Select(d => d.Code + " " + d.Message)))
-            .ToList();
-        Assert.That(notFull, Is.Empty);
+        var expectedPartial = new Dictionary<string, string>
+        {
+            ["prohibited_network_traffic_allowed"] = "is ENRICH with the enrich policy 'interesting_ports_lookup'",
+            ["dns_query_length_with_high_standard_deviation"] = "is computed by ES|QL's PERCENTILE, which is approximate",
+        };
+        foreach (var seed in TestData.SeedSearches())
+        {
+            var t = EsqlBackend.Translate(seed.Search, TestData.WithSplunkMacros);
+            var problems = t.Diagnostics.Where(d => d.Severity != ExfilQuery.Diagnostics.DiagnosticSeverity.Info).ToList();
+            if (expectedPartial.TryGetValue(seed.Id, out var reason))
+            {
+                Assert.That(t.Status, Is.EqualTo(ExfilQuery.Kql.TranslationStatus.Partial), seed.Id);
+                Assert.That(problems.Select(d => d.Code + " " + d.Message), Has.All.StartWith("ESQ0002").And.Some.Contains(reason), seed.Id);
+            }
+            else
+            {
+                Assert.That(t.Status, Is.EqualTo(ExfilQuery.Kql.TranslationStatus.Full), seed.Id + ": " + string.Join("; ", problems));
+            }
+        }
     }
 
     internal static string Render(string spl, ElasticTranslation translation)
