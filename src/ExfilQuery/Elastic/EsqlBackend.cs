@@ -354,8 +354,9 @@ internal sealed class EsqlWriter
             return;
         }
         var window = a.Mode == AggregateMode.Window;
-        if (window && (a.TimeSpan is not null || a.GroupBy.Contains("_time")))
+        if (window && a.TimeSpan is not null)
         {
+            // (By _time already binned by a bin stage is fine: grouping by @timestamp keeps its value.)
             Error(a.Span, $"'{a.Command}' by a time bucket is not translated to ES|QL (INLINE STATS would overwrite the event's @timestamp with the bucket).");
             return;
         }

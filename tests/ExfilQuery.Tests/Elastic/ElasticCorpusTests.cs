@@ -73,3 +73,54 @@ public class ElasticCorpusTests
         return text.Length > 110 ? text[..110] + "…" : text;
     }
 }
+
+/// <summary>The syntax rules of Elastic's references, checked on every query emitted for the public corpus (both
+/// profiles), with string literals and quoted names blanked out first. EQL syntax reference
+/// (https://www.elastic.co/guide/en/elasticsearch/reference/current/eql-syntax.html): keywords are lower case, the
+/// only pipes of an event query are <c>head</c> and <c>tail</c> with a count, <c>~</c> only follows <c>like</c>,
+/// <c>regex</c> and <c>in</c> (their case-insensitive forms). ES|QL syntax reference
+/// (https://www.elastic.co/docs/reference/query-languages/esql/esql-syntax): a source command (FROM) then
+/// processing commands, one per line here, each starting with its command name.</summary>
+public class ElasticCorpusSyntaxTests
+{
+    private static readonly System.Text.RegularExpressions.Regex Quoted = new("\"(?:[^\"\\\\]|\\\\.)*\"|`(?:[^`]|``)*`");
+
+    private static IEnumerable<(string Id, string Query)> Queries(Func<string, ElasticOptions, ElasticTranslation> translate)
+    {
+        var corpus = TestData.ReadJsonLines(TestData.Shared("corpus", "splunk", "detections.public.jsonl")).ToList();
+        foreach (var profile in MappingProfile.ElasticBuiltInNames)
+            foreach (var c in corpus)
+                if (translate(c.Search, ElasticOptions.Default with { Profile = profile }).Query is { } q)
+                    yield return ($"{profile}/{c.Id}", Quoted.Replace(q, "\"\""));
+    }
+
+    [Test]
+    public void EqlFollowsTheEqlSyntax()
+    {
+        var problems = new List<string>();
+        foreach (var (id, q) in Queries((s, o) => EqlBackend.Translate(s, TestData.WithSplunkMacros, o)))
+        {
+            var lines = q.Split('\n');
+            if (!System.Text.RegularExpressions.Regex.IsMatch(lines[0], "^(any|process|file|registry|network|web|authentication|configuration|iam) where ")) problems.Add($"{id}: {lines[0]}");
+            problems.AddRange(lines.Skip(1).Where(l => !System.Text.RegularExpressions.Regex.IsMatch(l, @"^\| (head|tail) \d+$")).Select(l => $"{id}: pipe {l}"));
+            if (System.Text.RegularExpressions.Regex.IsMatch(q, @"\b(AND|OR|NOT|WHERE|IN|LIKE|REGEX|NULL|TRUE|FALSE)\b")) problems.Add($"{id}: upper-case keyword in {q}");
+            if (System.Text.RegularExpressions.Regex.IsMatch(q, @"(?<!\b(like|regex|in))~")) problems.Add($"{id}: ~ outside like~/regex~/in~ in {q}");
+        }
+        Assert.That(problems, Is.Empty);
+    }
+
+    [Test]
+    public void EsqlLinesAreCommands()
+    {
+        var problems = new List<string>();
+        foreach (var (id, q) in Queries((s, o) => EsqlBackend.Translate(s, TestData.WithSplunkMacros, o)))
+        {
+            var lines = q.Split('\n');
+            if (!lines[0].StartsWith("FROM ", StringComparison.Ordinal)) problems.Add($"{id}: {lines[0]}");
+            problems.AddRange(lines.Skip(1)
+                .Where(l => !System.Text.RegularExpressions.Regex.IsMatch(l, @"^\| (WHERE|EVAL|STATS|INLINE STATS|SORT|LIMIT|RENAME|KEEP|DROP|GROK|DISSECT|MV_EXPAND|ENRICH) "))
+                .Select(l => $"{id}: {l}"));
+        }
+        Assert.That(problems, Is.Empty);
+    }
+}

@@ -139,6 +139,8 @@ public class ElasticMappingTests
     [TestCase("eventstats count by host", "INLINE STATS count = COUNT(*) BY host\n| EVAL count = CASE(host IS NULL, null, count)",
         TestName = "esql: eventstats is INLINE STATS; rows missing the key get no aggregate")]
     [TestCase("eventstats avg(n) as m", "INLINE STATS m = AVG(TO_DOUBLE(n))", TestName = "esql: eventstats without by")]
+    [TestCase("bin _time span=1h | eventstats count by _time", "EVAL @timestamp = DATE_TRUNC(1 hour, @timestamp)\n| INLINE STATS count = COUNT(*) BY @timestamp\n| EVAL count = CASE(@timestamp IS NULL, null, count)",
+        TestName = "esql: eventstats by a binned _time groups by the bucket without changing it")]
     [TestCase("stats stdevp(n) as s", "STATS s = STD_DEV(TO_DOUBLE(n))", TestName = "esql: stdevp is STD_DEV")]
     [TestCase("stats stdev(n) as s",
         "STATS s = CASE(COUNT(TO_DOUBLE(n)) > 1, SQRT(POW(STD_DEV(TO_DOUBLE(n)), 2) * COUNT(TO_DOUBLE(n)) / (COUNT(TO_DOUBLE(n)) - 1)), COUNT(TO_DOUBLE(n)) == 1, 0.0, null)",
@@ -154,7 +156,6 @@ public class ElasticMappingTests
 
     [TestCase("fillnull value=0 | stats count by host", "fillnull without a field list", TestName = "esql: fillnull of every field before the columns are known")]
     [TestCase("streamstats count by host", "running aggregates", TestName = "esql: streamstats")]
-    [TestCase("bin _time span=1h | eventstats count by _time", "time bucket", TestName = "esql: eventstats by time")]
     public void EsqlAggregationFails(string command, string message)
     {
         var t = EsqlBackend.Translate("search a=1 | " + command);
