@@ -402,6 +402,28 @@ public sealed class TranslateCommandTests
         Assert.That(eql.Stdout, Does.EndWith("threshold rule: group by host; count >= 6\n"));
     }
 
+    [Test]
+    public void ElasticEcsProfileMappingFileAndStrict()
+    {
+        const string search = "| tstats count from datamodel=Endpoint.Processes where Processes.process_name=rclone.exe by Processes.dest";
+        var eql = Exfilq("translate", "--to", "eql", "--profile", "ecs", search);
+        Assert.That(eql.ExitCode, Is.EqualTo(ExitCodes.Ok));
+        Assert.That(eql.Stdout, Does.StartWith("process where event.type == \"start\" and process.name : \"rclone.exe\"\nstatus: partial\n"));
+        Assert.That(eql.Stdout, Does.EndWith("index: logs-endpoint.events.process-*\nthreshold rule: group by host.name; count >= 1\n"));
+
+        var dir = TempDirectory();
+        File.WriteAllText(Path.Combine(dir, "m.json"), """{"datasets": {"Endpoint.Processes": {"table": "my-*", "fields": {"dest": {"column": "hostx"}}}}}""");
+        var esql = RunIn(string.Empty, dir, "translate", "--to", "esql", "--profile", "ecs", "--mapping", "m.json", search);
+        Assert.That(esql.ExitCode, Is.EqualTo(ExitCodes.Ok));
+        Assert.That(esql.Stdout, Does.StartWith("FROM my-*\n"));
+        Assert.That(esql.Stdout, Does.Contain("warning MAP0008 at m.json:1:")
+            .And.Contain("| WHERE TO_LOWER(process.name) == \"rclone.exe\"\n| WHERE hostx IS NOT NULL\n| STATS count = COUNT(*) BY hostx\n"));
+
+        var strict = Exfilq("translate", "--to", "esql", "--profile", "ecs", "--strict", "| tstats count from datamodel=Endpoint.Processes by Processes.process_hash");
+        Assert.That(strict.ExitCode, Is.EqualTo(ExitCodes.Errors));
+        Assert.That(strict.Stdout, Does.StartWith("status: failed\nerror MAP0020 at 1:"));
+    }
+
     // ------------------------------------------------------------------ expected output, by hand
 
     /// <summary>The text output for one search: query, <c>status: NAME</c>, diagnostics.</summary>
