@@ -69,24 +69,24 @@ internal enum EType
     Null,
 }
 
-internal sealed class EsqlWriter
+internal sealed class EsqlWriter(ElasticOptions options, MappedDetection? mapped)
 {
-    private readonly ElasticOptions options;
-    private readonly MappedDetection? _mapped;
-
-    public EsqlWriter(ElasticOptions options, MappedDetection? mapped)
-    {
-        this.options = options;
-        _mapped = mapped;
-        foreach (var (column, type) in mapped?.ColumnTypes ?? new Dictionary<string, string>()) _types[column] = ElasticCommon.EsqlType(type);
-    }
+    private readonly MappedDetection? _mapped = mapped;
 
     public List<Diagnostic> Diagnostics { get; } = [];
 
     /// <summary>The index pattern FROM reads.</summary>
     public string Index => _mapped?.Source.Index ?? options.Index ?? ElasticOptions.DefaultIndex;
 
-    private readonly Dictionary<string, EType> _types = new(StringComparer.Ordinal) { ["_time"] = EType.Date };
+    /// <summary>Known column types: _time, and the ECS types of the columns a mapped detection names.</summary>
+    private readonly Dictionary<string, EType> _types = InitialTypes(mapped);
+
+    private static Dictionary<string, EType> InitialTypes(MappedDetection? mapped)
+    {
+        var types = new Dictionary<string, EType>(StringComparer.Ordinal) { ["_time"] = EType.Date };
+        foreach (var (column, type) in mapped?.ColumnTypes ?? new Dictionary<string, string>()) types[column] = ElasticCommon.EsqlType(type);
+        return types;
+    }
 
     /// <summary>The exact column set once known (after STATS or KEEP); null while source columns are open.</summary>
     private List<string>? _columns;
