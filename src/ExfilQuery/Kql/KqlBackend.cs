@@ -101,7 +101,7 @@ internal sealed partial class KqlWriter(KqlOptions options)
             }
             else
             {
-                sourceText = UnselectedRawSource(detection.Source);
+                sourceText = UnselectedRawSource(detection.Source, first);
             }
         }
         else

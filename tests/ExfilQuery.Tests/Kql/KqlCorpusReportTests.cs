@@ -31,7 +31,7 @@ public class KqlCorpusReportTests
             sb.Append("| ").Append(profile).Append(" | ").Append(Count(TranslationStatus.Full)).Append(" | ")
               .Append(Count(TranslationStatus.Partial)).Append(" | ").Append(Count(TranslationStatus.Failed)).Append(" |\n");
             var reasons = results
-                .SelectMany(r => r.Diagnostics.Where(d => d.Code.StartsWith("KQL", StringComparison.Ordinal) && d.Severity != ExfilQuery.Diagnostics.DiagnosticSeverity.Info)
+                .SelectMany(r => r.Diagnostics.Where(d => (d.Code.StartsWith("KQL", StringComparison.Ordinal) || d.Code.StartsWith("MAP", StringComparison.Ordinal)) && d.Severity != ExfilQuery.Diagnostics.DiagnosticSeverity.Info)
                     .Select(d => d.Code + " " + Reason(d.Message)).Distinct())
                 .GroupBy(r => r)
                 .Select(g => new KeyValuePair<string, int>(g.Key, g.Count()))
