@@ -59,6 +59,7 @@ public static partial class DetectionEvaluator
 
         private List<Event> Input(IEnumerable<Event> events)
         {
+            events = RememberInput(events);
             var copies = events.Select((e, i) => (Event: new Event(e), Index: i));
             if (Options.SortNewestFirst)
                 copies = copies.OrderBy(x => x.Event.Time is null ? 1 : 0).ThenByDescending(x => x.Event.Time ?? 0).ThenBy(x => x.Index);
@@ -229,6 +230,8 @@ public static partial class DetectionEvaluator
                 }
                 case ExpressionPredicate e:
                     return _expressions.IsTrue(e.Expression, row);
+                case SubsearchPredicate s:
+                    return SubsearchMatches(s, row);
                 default:
                     context.Report(EvaluationDiagnostics.UnsupportedPredicate(predicate.Span, $"{predicate.GetType().Name} is not evaluated yet."));
                     return true;

@@ -43,6 +43,8 @@ internal sealed partial class KqlWriter
                 return Expr(e.Expression).Text;
             case RawTermPredicate t:
                 return RawTerm(t);
+            case SubsearchPredicate s:
+                return SubsearchCondition(s);
             default:
                 Diagnostics.Add(DiagnosticFacts.KqlUnsupported(predicate.Span, $"{predicate.GetType().Name} is not translated to KQL yet."));
                 return "true";
