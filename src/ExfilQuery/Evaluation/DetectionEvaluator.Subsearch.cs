@@ -19,21 +19,14 @@ public static partial class DetectionEvaluator
         /// <summary>Splunk's default limit on the results a subsearch returns (limits.conf [subsearch] maxout).</summary>
         private const int SubsearchMaxResults = 10000;
 
-        /// <summary>The events the evaluation started with: a subsearch reads them again.</summary>
-        private IReadOnlyList<Event>? _subsearchInput;
-
         /// <summary>Each subsearch's formatted condition, computed once per evaluation.</summary>
         private readonly Dictionary<SubsearchPredicate, Predicate> _subsearchConditions = new(ReferenceEqualityComparer.Instance);
-
-        /// <summary>Keeps the first input (read once, so a one-pass sequence can be read again) and returns it.</summary>
-        private IReadOnlyList<Event> RememberInput(IEnumerable<Event> events) =>
-            _subsearchInput ??= events as IReadOnlyList<Event> ?? events.ToList();
 
         private bool SubsearchMatches(SubsearchPredicate s, Event row)
         {
             if (!_subsearchConditions.TryGetValue(s, out var condition))
             {
-                condition = Format(s, Run(s.Subsearch, _subsearchInput ?? []));
+                condition = Format(s, Run(s.Subsearch, _events ?? []));
                 _subsearchConditions[s] = condition;
             }
             return Test(condition, row);
