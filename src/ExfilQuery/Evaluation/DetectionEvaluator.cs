@@ -240,6 +240,8 @@ public static partial class DetectionEvaluator
                 }
                 case ExpressionPredicate e:
                     return _expressions.IsTrue(e.Expression, row);
+                case SubsearchPredicate s:
+                    return SubsearchMatches(s, row);
                 default:
                     context.Report(EvaluationDiagnostics.UnsupportedPredicate(predicate.Span, $"{predicate.GetType().Name} is not evaluated yet."));
                     return true;

@@ -135,6 +135,10 @@ public static partial class Lowering
                     };
                     if (s.Kind is StatsKind.Chart or StatsKind.Timechart)
                         return new UnsupportedStage(s.Name, $"'{s.Name}' pivots values into columns; the IR does not model it yet.");
+                    // streamstats options (window, current, global, time_window, reset_*) change which events each
+                    // running value covers; the IR models only the defaults, so they are refused, never dropped.
+                    if (s.Kind == StatsKind.StreamStats && s.Options.Concat(s.ClauseOptions).FirstOrDefault() is { } option)
+                        return new UnsupportedStage(s.Name, $"streamstats option '{option.Name}' changes which events each running value covers; the IR models only the defaults.");
                     var by = s.By.Select(b => b.Name).ToImmutableArray();
                     return new AggregateStage(mode, LowerAggregations(s.Aggregations), by, null, s.Name);
                 }

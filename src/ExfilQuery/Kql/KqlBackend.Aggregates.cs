@@ -12,11 +12,7 @@ internal sealed partial class KqlWriter
 
     private string? WriteAggregate(AggregateStage a)
     {
-        if (a.Mode == AggregateMode.Running)
-        {
-            Diagnostics.Add(DiagnosticFacts.KqlUnsupported(a.Span, "streamstats (running aggregates in event order) is not translated yet."));
-            return null;
-        }
+        if (a.Mode == AggregateMode.Running) return WriteRunning(a);
         // Key types as the source has them (a mapped key such as RemotePort is an int).
         var inputTypes = a.GroupBy.Distinct().ToDictionary(g => g, TypeOf, StringComparer.Ordinal);
         foreach (var g in a.GroupBy.Where(g => TypeOf(g) == KType.Dynamic))
@@ -60,6 +56,26 @@ internal sealed partial class KqlWriter
         var away = string.Join(", ", a.GroupBy.Select(g => KqlSyntax.Identifier(g + "1")));
         var inner = guard is null ? summarize : guard + " | " + summarize;
         return $"join kind=leftouter ({name} | {inner}) on {on}\n| project-away {away}";
+    }
+
+    /// <summary>streamstats with its defaults: each row gets the aggregate over the rows before it and itself, in the
+    /// current order, over a window of at most 10,000 rows (SPL Search Reference, "streamstats": without window or
+    /// time_window, max_stream_window = 10,000 in limits.conf applies). Translated for count without a field or by
+    /// clause, as KQL's row_cumsum over serialized rows capped at 10,000 (learn.microsoft.com/kusto/query/
+    /// row-cumsum-function); other functions and by clauses need per-group sliding windows and fail. Raw events are
+    /// sorted newest first, as head does (rows with the same _time may come in another order than in Splunk).</summary>
+    private string? WriteRunning(AggregateStage a)
+    {
+        if (!a.GroupBy.IsEmpty)
+            return Unsupported(a, "streamstats with a by clause (running values per group, over a sliding window of 10,000 rows) is not translated yet.");
+        if (a.Aggregations.FirstOrDefault(x => x.Function != "count" || x.Argument is not null) is { } other)
+            return Unsupported(a, $"streamstats {other.Function}({(other.Argument is null ? "" : "…")}) over a sliding window of 10,000 rows is not translated yet; only count is.");
+        string order;
+        if (_sorted) order = "serialize";
+        else if (_defaultOrder && TypeOf("_time") == KType.DateTime) order = $"sort by {Column("_time")} desc";
+        else return Unsupported(a, "streamstats runs in the current row order, which KQL does not keep here (after an aggregation or a stage that reorders rows); sort first.");
+        var assignments = a.Aggregations.Select(x => $"{Target(x.OutputName, KType.Long)} = min_of(row_cumsum(1), 10000)").ToList();
+        return order + "\n| extend " + string.Join(", ", assignments);
     }
 
     /// <summary>Set by a stage that needs the rows so far as a named value (eventstats joins them with themselves).</summary>

@@ -23,6 +23,10 @@ internal sealed partial class KqlWriter
                 return "true";
             case FieldMatchPredicate m:
                 return FieldMatch(m.Field, m.Pattern, m.CaseSensitive, m);
+            case FieldNotMatchPredicate m when !m.Pattern.IsMatchAll && TypeOf(m.Field) == KType.Dynamic
+                                                && CountValues(m.Field, e => FieldMatch(e, m.Pattern, m.CaseSensitive, m), needValues: true) is { } counts:
+                // The field has values and none of them matches.
+                return $"({counts.Values} > 0 and {counts.Matching} == 0)";
             case FieldNotMatchPredicate m:
                 return m.Pattern.IsMatchAll
                     ? "false"
@@ -39,6 +43,8 @@ internal sealed partial class KqlWriter
                 return Expr(e.Expression).Text;
             case RawTermPredicate t:
                 return RawTerm(t);
+            case SubsearchPredicate s:
+                return SubsearchCondition(s);
             default:
                 Diagnostics.Add(DiagnosticFacts.KqlUnsupported(predicate.Span, $"{predicate.GetType().Name} is not translated to KQL yet."));
                 return "true";
@@ -53,6 +59,8 @@ internal sealed partial class KqlWriter
     private string FieldMatch(string field, ValuePattern pattern, bool caseSensitive, Predicate origin)
     {
         var type = TypeOf(field);
+        if (type == KType.Dynamic && CountValues(field, e => FieldMatch(e, pattern, caseSensitive, origin), needValues: false) is { } counts)
+            return counts.Matching + " > 0";
         if (type == KType.Dynamic)
         {
             Diagnostics.Add(DiagnosticFacts.KqlUnsupported(origin.Span, $"'{field}' holds several values here; matching any of them with search semantics is not translated yet."));

@@ -18,14 +18,36 @@ internal sealed partial class KqlWriter
     {
         if (first is null) return null;
         var operands = first.Predicate is AndPredicate and ? and.Operands : [first.Predicate];
-        (SourceMapping Source, Predicate? Remaining, int Used)? best = null;
-        foreach (var source in Profile.Sources)
+        return Select(Profile.Sources, s => s.Selectors, s => s.Match, operands) is { } b
+            ? (b.Source, Rest(operands, b.Used, first.Predicate.Span))
+            : null;
+    }
+
+    private static Predicate? Rest(ImmutableArray<Predicate> operands, HashSet<int> used, Text.TextSpan span)
+    {
+        var rest = operands.Where((_, i) => !used.Contains(i)).ToImmutableArray();
+        return rest.Length switch
         {
+            0 => null,
+            1 => rest[0],
+            _ => new AndPredicate(rest) { Span = span },
+        };
+    }
+
+    /// <summary>The source whose selectors and match conditions the AND-ed operands meet, with the operands that
+    /// select it: the one that uses the most operands wins (ties: the first in profile order).</summary>
+    private static (T Source, HashSet<int> Used)? Select<T>(IEnumerable<T> sources, Func<T, ImmutableArray<SourceMatch>> selectorsOf,
+        Func<T, ImmutableArray<SourceMatch>> matchOf, ImmutableArray<Predicate> operands)
+    {
+        (T Source, HashSet<int> Used)? best = null;
+        foreach (var source in sources)
+        {
+            var selectors = selectorsOf(source);
             var used = new HashSet<int>();
-            var selectorsOk = source.Selectors.IsEmpty;
+            var selectorsOk = selectors.IsEmpty;
             for (var i = 0; i < operands.Length && !selectorsOk; i++)
             {
-                if (Conditions(operands[i]) is { } c && c.All(x => Contains(source.Selectors, x.Field, x.Value)))
+                if (Conditions(operands[i]) is { } c && c.All(x => Contains(selectors, x.Field, x.Value)))
                 {
                     used.Add(i);
                     selectorsOk = true;
@@ -33,7 +55,7 @@ internal sealed partial class KqlWriter
             }
             if (!selectorsOk) continue;
             var matchOk = true;
-            foreach (var match in source.Match)
+            foreach (var match in matchOf(source))
             {
                 var found = false;
                 for (var i = 0; i < operands.Length && !found; i++)
@@ -50,19 +72,9 @@ internal sealed partial class KqlWriter
                 matchOk &= found;
             }
             if (!matchOk || used.Count == 0) continue;
-            if (best is null || used.Count > best.Value.Used)
-            {
-                var rest = operands.Where((_, i) => !used.Contains(i)).ToImmutableArray();
-                Predicate? remaining = rest.Length switch
-                {
-                    0 => null,
-                    1 => rest[0],
-                    _ => new AndPredicate(rest) { Span = first.Predicate.Span },
-                };
-                best = (source, remaining, used.Count);
-            }
+            if (best is null || used.Count > best.Value.Used.Count) best = (source, used);
         }
-        return best is { } b ? (b.Source, b.Remaining) : null;
+        return best;
     }
 
     /// <summary>A predicate that is one exact field=value or an OR of them, as (field, value) pairs.</summary>
@@ -99,11 +111,55 @@ internal sealed partial class KqlWriter
         return source.Source.FunctionCall ?? KqlSyntax.Identifier(source.Source.Table);
     }
 
-    private string UnselectedRawSource(DataSource source)
+    /// <summary>No mapped source is selected: says precisely why (an unmapped source, several sources in one OR,
+    /// or conditions that select no known source) and emits a placeholder.</summary>
+    private string UnselectedRawSource(DataSource source, FilterStage? first)
     {
         _types["_time"] = KType.DateTime;
-        Diagnostics.Add(DiagnosticFacts.KqlUnsupported(source.Span,
-            $"The search's source conditions (sourcetype, source, EventCode) do not select exactly one source that profile '{Profile.Name}' maps to a table; translate it with profile 'none', or see docs/MAPPING.md for the mapped sources."));
+        var operands = first is null ? [] : first.Predicate is AndPredicate and ? and.Operands : [first.Predicate];
+        if (Select(Profile.UnmappedSources, s => s.Selectors, s => s.Match, operands) is { } unmapped)
+        {
+            Diagnostics.Add(MappingDiagnostics.UnmappedSource(first!.Span, unmapped.Source.Name, Profile.Name, unmapped.Source.Note));
+        }
+        else if (operands.OfType<OrPredicate>().Select(DescribeBranches).FirstOrDefault(b => b is not null) is { } mixed)
+        {
+            Diagnostics.Add(MappingDiagnostics.MixedSources(mixed.Span, Profile.Name, mixed.Branches));
+        }
+        else
+        {
+            Diagnostics.Add(DiagnosticFacts.KqlUnsupported(source.Span,
+                $"The search's source conditions (sourcetype, source, EventCode) do not select exactly one source that profile '{Profile.Name}' maps to a table; translate it with profile 'none', or see docs/MAPPING.md for the mapped sources."));
+        }
         return "print x=1";
     }
+
+    /// <summary>For an OR whose branches select at least two different known sources: each branch's selecting
+    /// conditions and what the profile reads for them.</summary>
+    private (Text.TextSpan Span, ImmutableArray<string> Branches)? DescribeBranches(OrPredicate or)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        var branches = ImmutableArray.CreateBuilder<string>();
+        foreach (var branch in or.Operands)
+        {
+            var operands = branch is AndPredicate and ? and.Operands : [branch];
+            if (Select(Profile.Sources, s => s.Selectors, s => s.Match, operands) is { } mapped)
+            {
+                names.Add(mapped.Source.Name);
+                branches.Add($"{Selecting(operands, mapped.Used)} selects '{mapped.Source.Name}' ({mapped.Source.Source.FunctionCall ?? mapped.Source.Source.Table})");
+            }
+            else if (Select(Profile.UnmappedSources, s => s.Selectors, s => s.Match, operands) is { } unmapped)
+            {
+                names.Add(unmapped.Source.Name);
+                branches.Add($"{Selecting(operands, unmapped.Used)} selects '{unmapped.Source.Name}', which has no table: {unmapped.Source.Note}");
+            }
+            else
+            {
+                branches.Add("a branch selects no source the profile knows");
+            }
+        }
+        return names.Count >= 2 ? (or.Span, branches.ToImmutable()) : null;
+    }
+
+    private static string Selecting(ImmutableArray<Predicate> operands, HashSet<int> used) =>
+        string.Join(" ", used.Order().SelectMany(i => Conditions(operands[i])!).Select(c => c.Field + "=" + c.Value));
 }

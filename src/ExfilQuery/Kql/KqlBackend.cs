@@ -101,7 +101,7 @@ internal sealed partial class KqlWriter(KqlOptions options)
             }
             else
             {
-                sourceText = UnselectedRawSource(detection.Source);
+                sourceText = UnselectedRawSource(detection.Source, first);
             }
         }
         else
@@ -156,6 +156,7 @@ internal sealed partial class KqlWriter(KqlOptions options)
 
     private string Column(string field)
     {
+        if (_columnOverrides.TryGetValue(field, out var overridden)) return overridden;
         if (!_types.ContainsKey(field))
         {
             // After an aggregation or projection the columns are known: a missing field is null in SPL, and
@@ -215,7 +216,8 @@ internal sealed partial class KqlWriter(KqlOptions options)
     {
         var line = WriteStageCore(stage);
         // Filters, evals and renames keep a sorted order in KQL; other stages do not promise to.
-        _sorted = stage is SortStage || _sorted && stage is FilterStage or EvalStage or RenameStage or ConvertStage or LimitStage;
+        _sorted = stage is SortStage || !_orderLost && _sorted && stage is FilterStage or EvalStage or RenameStage or ConvertStage or LimitStage;
+        _orderLost = false;
         return line;
     }
 
@@ -226,7 +228,7 @@ internal sealed partial class KqlWriter(KqlOptions options)
             case FilterStage { Predicate: TruePredicate }:
                 return null;
             case FilterStage f:
-                return "where " + Predicate(f.Predicate);
+                return WriteFilter(f);
             case EvalStage e:
                 return WriteEval(e);
             case AggregateStage a:

@@ -44,6 +44,8 @@ public static class MappingDiagnostics
     public static readonly DiagnosticDescriptor UnmappedDatasetDescriptor = new("MAP0021", DiagnosticSeverity.Error, "Data model dataset has no source in the target");
     /// <summary>MAP0022</summary>
     public static readonly DiagnosticDescriptor UnmappedSourceDescriptor = new("MAP0022", DiagnosticSeverity.Error, "Raw source has no table in the target");
+    /// <summary>MAP0023</summary>
+    public static readonly DiagnosticDescriptor MixedSourcesDescriptor = new("MAP0023", DiagnosticSeverity.Error, "Several raw sources in one OR");
 
     /// <summary>All descriptors, in code order.</summary>
     public static ImmutableArray<DiagnosticDescriptor> All { get; } = typeof(MappingDiagnostics)
@@ -56,8 +58,11 @@ public static class MappingDiagnostics
     private static Diagnostic Make(DiagnosticDescriptor d, TextSpan span, string message) => new(d.Code, d.Severity, message, span);
 
     /// <summary>A profile name that is not built in.</summary>
-    public static Diagnostic UnknownProfile(string name) =>
-        Make(UnknownProfileDescriptor, TextSpan.Empty, $"Unknown mapping profile '{name}'; the built-in profiles are {string.Join(", ", MappingProfile.BuiltInNames)}.");
+    public static Diagnostic UnknownProfile(string name) => UnknownProfile(name, MappingProfile.BuiltInNames);
+
+    /// <summary>A profile name that is not one of <paramref name="names"/> (the built-in profiles of a target).</summary>
+    public static Diagnostic UnknownProfile(string name, IEnumerable<string> names) =>
+        Make(UnknownProfileDescriptor, TextSpan.Empty, $"Unknown mapping profile '{name}'; the built-in profiles are {string.Join(", ", names)}.");
 
     /// <summary>The mapping file cannot be read as JSON.</summary>
     public static Diagnostic InvalidJson(TextSpan span, string detail) => Make(InvalidJsonDescriptor, span, $"The mapping file is not valid JSON: {detail}");
@@ -120,4 +125,9 @@ public static class MappingDiagnostics
     /// <summary>A raw source (selected by sourcetype, source, eventtype ...) that the profile maps to no table.</summary>
     public static Diagnostic UnmappedSource(TextSpan span, string source, string profile, string? note) =>
         Make(UnmappedSourceDescriptor, span, $"The {profile} profile has no table for the source '{source}'." + (note is null ? "" : " " + note));
+
+    /// <summary>An OR whose branches select different raw sources; <paramref name="branches"/> says what each reads.</summary>
+    public static Diagnostic MixedSources(TextSpan span, string profile, IEnumerable<string> branches) =>
+        Make(MixedSourcesDescriptor, span, $"This OR reads several sources, which the {profile} profile would have to read as a union of tables; that is not translated, so the search fails: "
+            + string.Join("; ", branches.Select(b => b.TrimEnd('.'))) + ".");
 }

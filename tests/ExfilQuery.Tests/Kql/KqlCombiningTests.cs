@@ -26,7 +26,8 @@ namespace ExfilQuery.Tests.Kql;
 /// (_GetWatchlist('alias'), which the checker's schema does not know: lookups are always partial).</summary>
 public class KqlCombiningTests
 {
-    private static void AssertTranslation(string spl, TranslationStatus status, string? query)
+    /// <summary>Translates with profile none and checks the status, the query and Kusto's verdict.</summary>
+    internal static void AssertTranslation(string spl, TranslationStatus status, string? query)
     {
         var t = KqlBackend.Translate(spl);
         var diagnostics = string.Join("\n", t.Diagnostics);

@@ -31,7 +31,7 @@ public class KqlCorpusReportTests
             sb.Append("| ").Append(profile).Append(" | ").Append(Count(TranslationStatus.Full)).Append(" | ")
               .Append(Count(TranslationStatus.Partial)).Append(" | ").Append(Count(TranslationStatus.Failed)).Append(" |\n");
             var reasons = results
-                .SelectMany(r => r.Diagnostics.Where(d => d.Code.StartsWith("KQL", StringComparison.Ordinal) && d.Severity != ExfilQuery.Diagnostics.DiagnosticSeverity.Info)
+                .SelectMany(r => r.Diagnostics.Where(d => (d.Code.StartsWith("KQL", StringComparison.Ordinal) || d.Code.StartsWith("MAP", StringComparison.Ordinal)) && d.Severity != ExfilQuery.Diagnostics.DiagnosticSeverity.Info)
                     .Select(d => d.Code + " " + Reason(d.Message)).Distinct())
                 .GroupBy(r => r)
                 .Select(g => new KeyValuePair<string, int>(g.Key, g.Count()))
@@ -45,7 +45,29 @@ public class KqlCorpusReportTests
             sb.Append("\n## Top reasons, profile ").Append(profile).Append("\n\n| detections | diagnostic |\n|---|---|\n");
             foreach (var (reason, count) in reasons) sb.Append("| ").Append(count).Append(" | ").Append(reason.Replace("|", "\\|", StringComparison.Ordinal)).Append(" |\n");
         }
+        AppendSeeds(sb);
         Golden.AssertMatches(TestData.Repo("docs", "reports", "kql-corpus.md"), sb.ToString());
+    }
+
+    /// <summary>The seed detections' status per mapped profile, with the codes of what keeps each from full (the
+    /// messages are in the golden files fixtures/golden/kql/PROFILE/ID.kql).</summary>
+    private static void AppendSeeds(StringBuilder sb)
+    {
+        string[] profiles = ["defender", "sentinel", "asim"];
+        sb.Append("\n## Seed detections\n\nStatus and the codes of the diagnostics that keep each seed from `full` (messages in\n")
+          .Append("`fixtures/golden/kql/PROFILE/ID.kql`).\n\n| seed | ").Append(string.Join(" | ", profiles)).Append(" |\n|---|---|---|---|\n");
+        foreach (var seed in TestData.SeedSearches())
+        {
+            sb.Append("| ").Append(seed.Id);
+            foreach (var profile in profiles)
+            {
+                var t = KqlBackend.Translate(seed.Search, TestData.WithSplunkMacros, KqlOptions.Default with { Profile = profile });
+                var codes = t.Diagnostics.Where(d => d.Severity != ExfilQuery.Diagnostics.DiagnosticSeverity.Info)
+                    .Select(d => d.Code).Distinct().Order(StringComparer.Ordinal);
+                sb.Append(" | ").Append(t.StatusName).Append(string.Concat(codes.Select(c => " " + c)));
+            }
+            sb.Append(" |\n");
+        }
     }
 
     /// <summary>The message without the parts that name one detection's fields, so reasons group.</summary>
