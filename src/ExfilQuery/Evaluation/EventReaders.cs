@@ -120,6 +120,11 @@ public static class EventReaders
             {
                 malformed.Add(new MalformedEvent(sourceName, number, "invalid JSON: " + ex.Message));
             }
+            catch (InvalidOperationException)
+            {
+                // System.Text.Json refuses to decode a "\ud800"-style escape of an unpaired surrogate.
+                malformed.Add(new MalformedEvent(sourceName, number, "invalid JSON: a string escapes an unpaired UTF-16 surrogate (\\uD800-\\uDFFF)."));
+            }
         }
         return new EventReadResult(events.ToImmutable(), malformed.ToImmutable());
     }

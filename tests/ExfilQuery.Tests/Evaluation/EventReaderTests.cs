@@ -74,6 +74,16 @@ public class EventReaderTests
     }
 
     [Test]
+    public void UnpairedSurrogateEscapesAreMalformedLinesNotExceptions()
+    {
+        // System.Text.Json parses "\ud800" but refuses to decode it into a .NET string; the line is reported.
+        var json = EventReaders.ReadJsonLines(new StringReader("{\"a\":\"\\ud800\"}\n{\"\\udc00\":1}\n{\"ok\":\"\\ud83d\\ude00\"}"), "s.jsonl");
+        Assert.That(json.Events.Select(e => e["ok"].AsString()), Is.EqualTo(new[] { "\U0001F600" }));
+        Assert.That(json.Malformed.Select(m => m.Line), Is.EqualTo(new[] { 1, 2 }));
+        Assert.That(json.Malformed.Select(m => m.Reason), Has.All.Contains("unpaired UTF-16 surrogate"));
+    }
+
+    [Test]
     public void MalformedLinesAreCountedWithFileAndLine()
     {
         var json = EventReaders.ReadJsonLines(new StringReader("{\"a\":1}\n{broken\n[1,2]\n{\"b\":2}"), "x.jsonl");
