@@ -1,0 +1,146 @@
+using System.Collections.Immutable;
+using System.Diagnostics;
+using System.Globalization;
+using ExfilQuery.Diagnostics;
+using ExfilQuery.Evaluation;
+
+namespace ExfilQuery.Testing;
+
+/// <summary>The outcome of a fixture.</summary>
+public enum FixtureStatus
+{
+    /// <summary>Every expectation held.</summary>
+    Passed,
+    /// <summary>Some expectation did not hold, or the fixture could not be read.</summary>
+    Failed,
+    /// <summary>The fixture is marked <c>pending</c>: it ran, but is reported as ignored with its reason, never as
+    /// passed.</summary>
+    Pending,
+}
+
+/// <summary>What running one fixture gave.</summary>
+/// <param name="Fixture">The fixture.</param>
+/// <param name="Status">Passed, failed or pending.</param>
+/// <param name="Failures">Why it failed (for a pending fixture: why it would fail); empty when every expectation
+/// held.</param>
+/// <param name="Rows">The rows of the positive events.</param>
+/// <param name="NegativeRows">The rows of the negative events (expected empty).</param>
+/// <param name="Diagnostics">Load, reader and evaluation diagnostics.</param>
+/// <param name="Elapsed">Wall time of the run.</param>
+public sealed record FixtureOutcome(
+    DetectionFixture Fixture,
+    FixtureStatus Status,
+    ImmutableArray<string> Failures,
+    ImmutableArray<Event> Rows,
+    ImmutableArray<Event> NegativeRows,
+    ImmutableArray<Diagnostic> Diagnostics,
+    TimeSpan Elapsed)
+{
+    /// <summary>The reason a pending fixture is ignored, or null.</summary>
+    public string? PendingReason => Fixture.Expectation?.Pending;
+}
+
+/// <summary>Runs detection fixtures in-process: the search over the positive events must give the expected rows
+/// (or at least the minimum count) with no error diagnostic, and over the negative events alone no row at all.</summary>
+public static class FixtureRunner
+{
+    /// <summary>Runs one fixture. <paramref name="parseOptions"/> carries the macro library the searches use.</summary>
+    public static FixtureOutcome Run(DetectionFixture fixture, ParseOptions? parseOptions = null)
+    {
+        ArgumentNullException.ThrowIfNull(fixture);
+        var stopwatch = Stopwatch.StartNew();
+        var failures = new List<string>();
+        var diagnostics = ImmutableArray.CreateBuilder<Diagnostic>();
+        diagnostics.AddRange(fixture.Diagnostics);
+        failures.AddRange(fixture.Diagnostics.Where(d => d.IsError).Select(d => $"{d.Code}: {d.Message}"));
+        ImmutableArray<Event> rows = [], negativeRows = [];
+        if (fixture.Search is { } search && fixture.Expectation is { } expected)
+        {
+            var options = EvaluationOptions.Default;
+            if (expected.Now is { } now) options = options with { Now = now };
+
+            var positive = Evaluate("events", search, fixture.EventFiles, parseOptions, options, diagnostics, failures);
+            rows = positive;
+            if (expected.Rows is { } exact) CompareRows(exact, positive, failures);
+            if (positive.Length < expected.MinRows)
+                failures.Add($"events: {positive.Length} row(s), expected at least {expected.MinRows}.");
+
+            if (!fixture.NegativeFiles.IsEmpty)
+            {
+                negativeRows = Evaluate("negative", search, fixture.NegativeFiles, parseOptions, options, diagnostics, failures);
+                if (negativeRows.Length > 0)
+                    failures.Add($"negative: {negativeRows.Length} row(s), expected none; first: {negativeRows[0]}");
+            }
+        }
+        stopwatch.Stop();
+        var status = fixture.Expectation?.Pending is not null ? FixtureStatus.Pending
+            : failures.Count == 0 ? FixtureStatus.Passed : FixtureStatus.Failed;
+        return new FixtureOutcome(fixture, status, failures.ToImmutableArray(), rows, negativeRows, diagnostics.ToImmutable(), stopwatch.Elapsed);
+    }
+
+    /// <summary>Runs every fixture, in order.</summary>
+    public static ImmutableArray<FixtureOutcome> RunAll(IEnumerable<DetectionFixture> fixtures, ParseOptions? parseOptions = null)
+    {
+        ArgumentNullException.ThrowIfNull(fixtures);
+        return fixtures.Select(f => Run(f, parseOptions)).ToImmutableArray();
+    }
+
+    private static ImmutableArray<Event> Evaluate(string label, string search, ImmutableArray<string> files, ParseOptions? parseOptions,
+        EvaluationOptions options, ImmutableArray<Diagnostic>.Builder diagnostics, List<string> failures)
+    {
+        var events = new List<Event>();
+        foreach (var file in files)
+        {
+            EventReadResult read;
+            try
+            {
+                read = EventReaders.ReadFile(file);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                var d = FixtureDiagnostics.EventFileUnreadable(label + "/" + Path.GetFileName(file), e.Message);
+                diagnostics.Add(d);
+                failures.Add($"{d.Code}: {d.Message}");
+                continue;
+            }
+            foreach (var d in read.Diagnostics)
+            {
+                // Fixture events are written by hand: a line the reader cannot read is a mistake in the fixture.
+                diagnostics.Add(d);
+                failures.Add($"{label}: {d.Code}: {d.Message}");
+            }
+            events.AddRange(read.Events);
+        }
+        var result = SearchEvaluation.Evaluate(search, events, parseOptions, options);
+        foreach (var d in result.Diagnostics)
+        {
+            diagnostics.Add(d);
+            if (d.IsError) failures.Add($"{label}: {d.Code}: {d.Message}");
+        }
+        return result.Rows;
+    }
+
+    private static void CompareRows(ImmutableArray<ExpectedRow> expected, ImmutableArray<Event> actual, List<string> failures)
+    {
+        if (expected.Length != actual.Length)
+            failures.Add($"events: {actual.Length} row(s), expected exactly {expected.Length}.");
+        for (var i = 0; i < Math.Min(expected.Length, actual.Length); i++)
+        {
+            var want = expected[i].Fields;
+            var got = actual[i];
+            var wantNames = want.Select(f => f.Key).ToList();
+            if (!wantNames.SequenceEqual(got.Fields, StringComparer.Ordinal))
+            {
+                failures.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"row {i + 1}: fields [{string.Join(", ", got.Fields)}], expected [{string.Join(", ", wantNames)}]."));
+            }
+            foreach (var (field, values) in want)
+            {
+                var gotValues = ResultRows.Values(got, field);
+                if (!gotValues.SequenceEqual(values, StringComparer.Ordinal))
+                    failures.Add(string.Create(CultureInfo.InvariantCulture,
+                        $"row {i + 1}: {field} = [{string.Join(", ", gotValues)}], expected [{string.Join(", ", values)}]."));
+            }
+        }
+    }
+}
