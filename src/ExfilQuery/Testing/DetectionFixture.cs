@@ -16,7 +16,11 @@ public sealed record ExpectedRow(ImmutableArray<KeyValuePair<string, ImmutableAr
 /// <param name="Rows">The exact rows the positive events must give (fields and order), or null.</param>
 /// <param name="MinRows">The fewest rows the positive events must give.</param>
 /// <param name="Pending">When set, the fixture is reported as ignored with this reason, never as passed.</param>
-public sealed record FixtureExpectation(string? Description, DateTimeOffset? Now, ImmutableArray<ExpectedRow>? Rows, int MinRows, string? Pending);
+/// <param name="Inputs">Per event file (path relative to the fixture folder, with <c>/</c>): the <c>host</c>,
+/// <c>source</c> and <c>sourcetype</c> its events get, as a Splunk input assigns them (attack_data's dataset YAML
+/// names them the same way).</param>
+public sealed record FixtureExpectation(string? Description, DateTimeOffset? Now, ImmutableArray<ExpectedRow>? Rows, int MinRows, string? Pending,
+    ImmutableDictionary<string, ImmutableArray<KeyValuePair<string, string>>> Inputs);
 
 /// <summary>A detection fixture: a folder with one search, positive events in <c>events/</c>, near-miss events in
 /// <c>negative/</c> and <c>expected.json</c>. Load problems are <see cref="Diagnostics"/> (EVL0030–EVL0034); a
@@ -82,8 +86,17 @@ public sealed record DetectionFixture(
         if (events.IsEmpty) diagnostics.Add(FixtureDiagnostics.NoEvents(name));
         var negative = EventFilesIn(Path.Combine(folder, "negative"));
         var expectation = ReadExpectation(Path.Combine(folder, ExpectationFileName), diagnostics);
+        if (expectation is not null)
+        {
+            var known = events.Concat(negative).Select(f => RelativeName(folder, f)).ToHashSet(StringComparer.Ordinal);
+            foreach (var file in expectation.Inputs.Keys.Where(k => !known.Contains(k)).Order(StringComparer.Ordinal))
+                diagnostics.Add(FixtureDiagnostics.BadExpectation(name + "/" + ExpectationFileName, $"inputs['{file}'] is not an event file of the fixture (events/ or negative/)."));
+        }
         return new DetectionFixture(name, folder, searchFile, search, events, negative, expectation, diagnostics.ToImmutable());
     }
+
+    /// <summary>The path of a file relative to the fixture folder, with <c>/</c>.</summary>
+    public static string RelativeName(string folder, string file) => Path.GetRelativePath(folder, file).Replace('\\', '/');
 
     private static bool HasExtension(string path, string extension) => path.EndsWith(extension, StringComparison.OrdinalIgnoreCase);
 
@@ -129,14 +142,17 @@ public sealed record DetectionFixture(
         }
     }
 
-    private static readonly string[] Members = ["description", "now", "rows", "min_rows", "pending"];
+    private static readonly string[] Members = ["description", "now", "rows", "min_rows", "pending", "inputs"];
+
+    /// <summary>The fields an <c>inputs</c> entry may set.</summary>
+    public static readonly ImmutableArray<string> InputFields = ["host", "source", "sourcetype"];
 
     private static FixtureExpectation ParseExpectation(JsonElement root, List<string> problems)
     {
         if (root.ValueKind != JsonValueKind.Object)
         {
             problems.Add("the top level must be an object.");
-            return new FixtureExpectation(null, null, null, 1, null);
+            return new FixtureExpectation(null, null, null, 1, null, ImmutableDictionary<string, ImmutableArray<KeyValuePair<string, string>>>.Empty);
         }
         foreach (var p in root.EnumerateObject())
             if (!Members.Contains(p.Name)) problems.Add($"unknown member '{p.Name}'; the members are {string.Join(", ", Members)}.");
@@ -165,10 +181,32 @@ public sealed record DetectionFixture(
             if (r.ValueKind != JsonValueKind.Array) problems.Add("'rows' must be an array of objects.");
             else rows = r.EnumerateArray().Select((row, i) => ParseRow(row, i, problems)).ToImmutableArray();
         }
+        var inputs = ImmutableDictionary.CreateBuilder<string, ImmutableArray<KeyValuePair<string, string>>>(StringComparer.Ordinal);
+        if (root.TryGetProperty("inputs", out var inp))
+        {
+            if (inp.ValueKind != JsonValueKind.Object) problems.Add("'inputs' must be an object: event file to {\"host\", \"source\", \"sourcetype\"}.");
+            else
+                foreach (var file in inp.EnumerateObject())
+                {
+                    if (file.Value.ValueKind != JsonValueKind.Object)
+                    {
+                        problems.Add($"inputs['{file.Name}'] must be an object.");
+                        continue;
+                    }
+                    var fields = ImmutableArray.CreateBuilder<KeyValuePair<string, string>>();
+                    foreach (var f in file.Value.EnumerateObject())
+                    {
+                        if (!InputFields.Contains(f.Name)) problems.Add($"inputs['{file.Name}'].{f.Name}: only host, source and sourcetype can be set.");
+                        else if (f.Value.ValueKind != JsonValueKind.String) problems.Add($"inputs['{file.Name}'].{f.Name} must be a string.");
+                        else fields.Add(new(f.Name, f.Value.GetString()!));
+                    }
+                    inputs[file.Name] = fields.ToImmutable();
+                }
+        }
         if (rows is null && minRows is null) minRows = 1;
         if (rows is { } exact && minRows is { } min && min > exact.Length)
             problems.Add($"'min_rows' ({min}) is more than the {exact.Length} exact 'rows'.");
-        return new FixtureExpectation(description, now, rows, minRows ?? rows?.Length ?? 1, pending);
+        return new FixtureExpectation(description, now, rows, minRows ?? rows?.Length ?? 1, pending, inputs.ToImmutable());
     }
 
     private static string? String(JsonElement e, string member, List<string> problems)

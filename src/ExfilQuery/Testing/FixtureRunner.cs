@@ -54,12 +54,12 @@ public static class FixtureRunner
         diagnostics.AddRange(fixture.Diagnostics);
         failures.AddRange(fixture.Diagnostics.Where(d => d.IsError).Select(d => $"{d.Code}: {d.Message}"));
         ImmutableArray<Event> rows = [], negativeRows = [];
-        if (fixture.Search is { } search && fixture.Expectation is { } expected)
+        if (fixture.Search is not null && fixture.Expectation is { } expected)
         {
             var options = EvaluationOptions.Default;
             if (expected.Now is { } now) options = options with { Now = now };
 
-            var positive = Evaluate("events", search, fixture.EventFiles, parseOptions, options, diagnostics, failures);
+            var positive = Evaluate("events", fixture, fixture.EventFiles, parseOptions, options, diagnostics, failures);
             rows = positive;
             if (expected.Rows is { } exact) CompareRows(exact, positive, failures);
             if (positive.Length < expected.MinRows)
@@ -67,7 +67,7 @@ public static class FixtureRunner
 
             if (!fixture.NegativeFiles.IsEmpty)
             {
-                negativeRows = Evaluate("negative", search, fixture.NegativeFiles, parseOptions, options, diagnostics, failures);
+                negativeRows = Evaluate("negative", fixture, fixture.NegativeFiles, parseOptions, options, diagnostics, failures);
                 if (negativeRows.Length > 0)
                     failures.Add($"negative: {negativeRows.Length} row(s), expected none; first: {negativeRows[0]}");
             }
@@ -85,7 +85,7 @@ public static class FixtureRunner
         return fixtures.Select(f => Run(f, parseOptions)).ToImmutableArray();
     }
 
-    private static ImmutableArray<Event> Evaluate(string label, string search, ImmutableArray<string> files, ParseOptions? parseOptions,
+    private static ImmutableArray<Event> Evaluate(string label, DetectionFixture fixture, ImmutableArray<string> files, ParseOptions? parseOptions,
         EvaluationOptions options, ImmutableArray<Diagnostic>.Builder diagnostics, List<string> failures)
     {
         var events = new List<Event>();
@@ -109,9 +109,14 @@ public static class FixtureRunner
                 diagnostics.Add(d);
                 failures.Add($"{label}: {d.Code}: {d.Message}");
             }
+            if (fixture.Expectation!.Inputs.TryGetValue(DetectionFixture.RelativeName(fixture.Folder, file), out var input))
+            {
+                foreach (var e in read.Events)
+                    foreach (var (field, value) in input) e.Set(field, value);
+            }
             events.AddRange(read.Events);
         }
-        var result = SearchEvaluation.Evaluate(search, events, parseOptions, options);
+        var result = SearchEvaluation.Evaluate(fixture.Search!, events, parseOptions, options);
         foreach (var d in result.Diagnostics)
         {
             diagnostics.Add(d);
