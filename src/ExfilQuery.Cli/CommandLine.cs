@@ -250,7 +250,8 @@ internal static class Usage
         "  eval      run one search (or a JSON Lines file with --batch) over event files, in-process\n" +
         "  test      run every detection fixture of a folder and print a pass/fail table\n" +
         "\n" +
-        "Run 'exfilq help COMMAND' (parse, translate, demo, eval or test) for the options of a command.\n" +
+        "Run 'exfilq help parse', 'exfilq help translate', 'exfilq help demo', 'exfilq help eval' or\n" +
+        "'exfilq help test' for the options of a command.\n" +
         "\n" +
         "Exit codes: 0 no errors, 1 some search has error diagnostics, 2 usage error or unreadable file.\n";
 }

@@ -68,22 +68,11 @@ internal static class EvalCommand
         if (Directory.Exists(full)) files = Directory.EnumerateFiles(full, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal);
         else if (File.Exists(full)) files = [full];
         else throw new CliFailureException($"events '{full}' not found.");
-        var events = new List<Event>();
-        foreach (var file in files)
-        {
-            EventReadResult read;
-            try
-            {
-                read = EventReaders.ReadFile(file);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                throw new CliFailureException($"events '{file}' cannot be read: {e.Message}");
-            }
-            Report(read.Diagnostics, context);
-            events.AddRange(read.Events);
-        }
-        return events;
+        var read = SearchEvaluation.ReadEventFiles(files, f => f, out var diagnostics);
+        if (diagnostics.FirstOrDefault(d => d.Code == FixtureDiagnostics.EventFileUnreadableDescriptor.Code) is { } unreadable)
+            throw new CliFailureException("events " + unreadable.Message);
+        Report(diagnostics, context);
+        return read.Events.ToList();
     }
 
     /// <summary>Diagnostics about files rather than the search: one line each on standard error.</summary>

@@ -91,19 +91,8 @@ public static class FixtureRunner
         var events = new List<Event>();
         foreach (var file in files)
         {
-            EventReadResult read;
-            try
-            {
-                read = EventReaders.ReadFile(file);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                var d = FixtureDiagnostics.EventFileUnreadable(label + "/" + Path.GetFileName(file), e.Message);
-                diagnostics.Add(d);
-                failures.Add($"{d.Code}: {d.Message}");
-                continue;
-            }
-            foreach (var d in read.Diagnostics)
+            var read = SearchEvaluation.ReadEventFiles([file], f => label + "/" + Path.GetFileName(f), out var readDiagnostics);
+            foreach (var d in readDiagnostics)
             {
                 // Fixture events are written by hand: a line the reader cannot read is a mistake in the fixture.
                 diagnostics.Add(d);

@@ -47,4 +47,32 @@ public static class SearchEvaluation
             return new SearchEvaluationResult([], diagnostics.ToImmutable());
         }
     }
+
+    /// <summary>Reads event files in the given order (format picked per file by <see cref="EventReaders.ReadFile"/>).
+    /// Lines that cannot be read are EVL0007 diagnostics and a file that cannot be opened is EVL0034 (named by
+    /// <paramref name="displayName"/>); the rest is read.</summary>
+    public static EventReadResult ReadEventFiles(IEnumerable<string> files, Func<string, string> displayName, out ImmutableArray<Diagnostic> diagnostics)
+    {
+        ArgumentNullException.ThrowIfNull(files);
+        ArgumentNullException.ThrowIfNull(displayName);
+        var events = ImmutableArray.CreateBuilder<Event>();
+        var malformed = ImmutableArray.CreateBuilder<MalformedEvent>();
+        var found = ImmutableArray.CreateBuilder<Diagnostic>();
+        foreach (var file in files)
+        {
+            try
+            {
+                var read = EventReaders.ReadFile(file);
+                events.AddRange(read.Events);
+                malformed.AddRange(read.Malformed);
+                found.AddRange(read.Diagnostics);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                found.Add(FixtureDiagnostics.EventFileUnreadable(displayName(file), e.Message));
+            }
+        }
+        diagnostics = found.ToImmutable();
+        return new EventReadResult(events.ToImmutable(), malformed.ToImmutable());
+    }
 }
