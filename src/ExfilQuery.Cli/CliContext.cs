@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using ExfilQuery.Diagnostics;
 using ExfilQuery.Macros;
 
@@ -49,7 +48,8 @@ internal static class MacroLoading
         return ParseOptions.Default.WithMacros(library);
     }
 
-    private static void Report(ImmutableArray<Diagnostic> diagnostics, CliContext context)
+    /// <summary>Diagnostics about a file rather than a search: one line each on standard error.</summary>
+    internal static void Report(IEnumerable<Diagnostic> diagnostics, CliContext context)
     {
         foreach (var d in diagnostics)
         {

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using ExfilQuery.Diagnostics;
 using ExfilQuery.Evaluation;
 using ExfilQuery.Testing;
 using ExfilQuery.Text;
@@ -38,7 +37,7 @@ internal static class EvalCommand
         {
             var full = context.ResolvePath(lookups);
             if (!Directory.Exists(full)) throw new CliFailureException($"lookups directory '{full}' not found.");
-            Report([FixtureDiagnostics.LookupsNotRead(lookups)], context);
+            MacroLoading.Report([FixtureDiagnostics.LookupsNotRead(lookups)], context);
         }
         var parseOptions = parsed.Value("--macros") is { } macros
             ? ParseOptions.Default.WithMacros(MacroLoading.Load(context.ResolvePath(macros), context))
@@ -71,15 +70,8 @@ internal static class EvalCommand
         var read = SearchEvaluation.ReadEventFiles(files, f => f, out var diagnostics);
         if (diagnostics.FirstOrDefault(d => d.Code == FixtureDiagnostics.EventFileUnreadableDescriptor.Code) is { } unreadable)
             throw new CliFailureException("events " + unreadable.Message);
-        Report(diagnostics, context);
+        MacroLoading.Report(diagnostics, context);
         return read.Events.ToList();
-    }
-
-    /// <summary>Diagnostics about files rather than the search: one line each on standard error.</summary>
-    private static void Report(IEnumerable<Diagnostic> diagnostics, CliContext context)
-    {
-        foreach (var d in diagnostics)
-            context.Error.Write("exfilq: " + d.SeverityName + " " + d.Code + ": " + DiagnosticFormatter.SingleLine(d.Message) + "\n");
     }
 
     private static int RunSingle(string search, List<Event> events, ParseOptions parseOptions, EvaluationOptions options, string format, CliContext context)
