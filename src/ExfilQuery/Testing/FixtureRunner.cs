@@ -14,7 +14,7 @@ public enum FixtureStatus
     /// <summary>Some expectation did not hold, or the fixture could not be read.</summary>
     Failed,
     /// <summary>The fixture is marked <c>pending</c>: it ran, but is reported as ignored with its reason, never as
-    /// passed.</summary>
+    /// passed. A pending fixture that cannot be read (EVL0030–EVL0034) is failed.</summary>
     Pending,
 }
 
@@ -73,7 +73,9 @@ public static class FixtureRunner
             }
         }
         stopwatch.Stop();
-        var status = fixture.Expectation?.Pending is not null ? FixtureStatus.Pending
+        // A fixture that cannot be read fails even when pending: pending waits for the evaluator, not for the fixture.
+        var status = fixture.Diagnostics.Any(d => d.IsError) ? FixtureStatus.Failed
+            : fixture.Expectation?.Pending is not null ? FixtureStatus.Pending
             : failures.Count == 0 ? FixtureStatus.Passed : FixtureStatus.Failed;
         return new FixtureOutcome(fixture, status, failures.ToImmutableArray(), rows, negativeRows, diagnostics.ToImmutable(), stopwatch.Elapsed);
     }

@@ -99,6 +99,14 @@ public class FixtureHarnessTests
     }
 
     [Test]
+    public void APendingFixtureThatCannotBeReadFails()
+    {
+        var outcome = Run(Fixture("pending_broken", """{"pending":"waiting for X"}""", search: null));
+        Assert.That(outcome.Status, Is.EqualTo(FixtureStatus.Failed));
+        Assert.That(outcome.Failures.Single(), Does.StartWith("EVL0030: "));
+    }
+
+    [Test]
     public void InputsSetSourceAndSourcetype()
     {
         var dir = Fixture("inputs", """{"rows":[{"sourcetype":"stream:http","count":"3"}],"inputs":{"events/e.jsonl":{"sourcetype":"stream:http"}}}""",
