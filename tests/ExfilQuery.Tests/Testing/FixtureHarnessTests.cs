@@ -169,6 +169,21 @@ public class FixtureHarnessTests
     }
 
     [Test]
+    public void ReadmeLibraryExampleRuns()
+    {
+        // The README's "Running searches and detection fixtures in-process" example, with the repository's paths.
+        var events = ExfilQuery.Evaluation.EventReaders.ReadFile(TestData.Repo("fixtures", "events", "sysmon_nslookup_excessive.xml.log")).Events;
+        var run = SearchEvaluation.Evaluate("EventCode=1 | stats count by host", events);
+        Assert.That(run.Rows.Select(r => r.ToString()), Is.EqualTo(new[]
+        {
+            "host=win-admin.example.local count=5", "host=win-exfil.example.local count=50", "host=win-quiet.example.local count=25",
+        }));
+        var outcomes = FixtureRunner.RunAll(DetectionFixture.LoadAll(TestData.Repo("fixtures", "detections")), TestData.WithSplunkMacros);
+        Assert.That(outcomes.Where(o => o.Status == FixtureStatus.Failed).Select(o => o.Fixture.Name), Is.Empty);
+        Assert.That(XDocument.Parse(JUnitReport.Write(outcomes, "detections")).Root!.Element("testsuite")!.Elements("testcase").Count(), Is.EqualTo(outcomes.Length));
+    }
+
+    [Test]
     public void JUnitXmlHasOneCasePerFixture()
     {
         var outcomes = new[]
