@@ -26,29 +26,37 @@ public static partial class DetectionEvaluator
     private sealed partial class Runner(EvaluationContext context)
     {
         private readonly ExpressionEvaluator _expressions = new(context);
+        private IReadOnlyList<Event>? _events;
         private EvaluationOptions Options => context.Options;
 
         public List<Event> Run(Detection detection, IEnumerable<Event> events)
         {
+            // Subsearches (join, append, map) read the same events again.
+            _events ??= events as IReadOnlyList<Event> ?? events.ToList();
+            events = _events;
             List<Event> rows;
             switch (detection.Source)
             {
                 case EventsSource:
                     rows = Input(events);
+                    if (Options.AddOnFields) AddOnFields(rows);
                     break;
                 case DataModelSource d:
-                    context.Report(EvaluationDiagnostics.DataModelPremapped(d.Span, d.Name));
-                    rows = Input(events);
+                    rows = DataModelRows(d, Input(events), detection);
                     break;
                 case LookupTableSource l:
-                    context.Report(EvaluationDiagnostics.UnsupportedSource(l.Span, $"inputlookup '{l.Table}' is not read yet."));
-                    rows = [];
+                    rows = InputLookup(l);
                     break;
                 default:
                     rows = [];
                     break;
             }
-            rows = Limit(rows, detection.Source.Span);
+            return RunStages(detection, Limit(rows, detection.Source.Span));
+        }
+
+        /// <summary>Applies a detection's stages to rows.</summary>
+        private List<Event> RunStages(Detection detection, List<Event> rows)
+        {
             foreach (var stage in detection.Stages)
             {
                 RuntimeHelpers.EnsureSufficientExecutionStack();
@@ -152,11 +160,14 @@ public static partial class DetectionEvaluator
                 case ConvertStage c:
                     Convert(c, rows);
                     return rows;
+                case UnsupportedStage u when SideEffect(u, rows) is { } refused:
+                    return refused;
                 case UnsupportedStage u:
                     context.Report(EvaluationDiagnostics.UnsupportedStage(u.Span, u.Command, u.Reason));
                     return rows;
                 default:
                 {
+                    if (ApplyMore(stage, rows) is { } more) return more;
                     var name = stage.GetType().Name.Replace("Stage", "", StringComparison.Ordinal);
                     context.Report(EvaluationDiagnostics.UnsupportedStage(stage.Span, name, "not implemented in the evaluator yet"));
                     return rows;
@@ -277,7 +288,7 @@ public static partial class DetectionEvaluator
             var running = a.Mode == AggregateMode.Running;
             foreach (var row in rows)
             {
-                var keys = Keys(row, a.GroupBy, span);
+                var keys = Keys(row, a.GroupBy, span, a.FillNullValue);
                 rowKeys.Add(keys.Count == 0 ? null : keys[0]);
                 if (running && keys.Count > 0)
                 {
@@ -368,7 +379,7 @@ public static partial class DetectionEvaluator
 
         /// <summary>The group keys of a row: none when a by field is missing (the row is dropped), several when a
         /// by field is multivalue (one group per value, as Splunk's stats).</summary>
-        private static List<List<string>> Keys(Event row, ImmutableArray<string> by, double? span)
+        private static List<List<string>> Keys(Event row, ImmutableArray<string> by, double? span, string? fillNull)
         {
             var keys = new List<List<string>> { new() };
             foreach (var field in by)
@@ -376,6 +387,7 @@ public static partial class DetectionEvaluator
                 ImmutableArray<string> values;
                 if (field == "_time" && span is { } s && row.Time is { } t) values = [FieldValue.FormatNumber(Spans.Floor(t, s))];
                 else values = row[field].Values;
+                if (values.Length == 0 && fillNull is not null) values = [fillNull];
                 if (values.Length == 0) return [];
                 keys = keys.SelectMany(k => values.Distinct(StringComparer.Ordinal).Select(v => new List<string>(k) { v })).ToList();
             }

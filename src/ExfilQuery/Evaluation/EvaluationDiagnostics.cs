@@ -28,6 +28,23 @@ public static class EvaluationDiagnostics
     /// <summary>EVL0009</summary>
     public static readonly DiagnosticDescriptor UnsupportedSourceDescriptor = new("EVL0009", DiagnosticSeverity.Error, "Source not evaluated");
 
+    /// <summary>EVL0010</summary>
+    public static readonly DiagnosticDescriptor DataModelUnmappedDescriptor = new("EVL0010", DiagnosticSeverity.Warning, "No raw source feeds the data model dataset");
+    /// <summary>EVL0011</summary>
+    public static readonly DiagnosticDescriptor UnknownNodeDescriptor = new("EVL0011", DiagnosticSeverity.Error, "Data model node not known");
+    /// <summary>EVL0012</summary>
+    public static readonly DiagnosticDescriptor LookupMissingDescriptor = new("EVL0012", DiagnosticSeverity.Error, "Lookup table not available");
+    /// <summary>EVL0013</summary>
+    public static readonly DiagnosticDescriptor SideEffectRefusedDescriptor = new("EVL0013", DiagnosticSeverity.Warning, "Command with side effects refused");
+    /// <summary>EVL0014</summary>
+    public static readonly DiagnosticDescriptor IpLocationMissingDescriptor = new("EVL0014", DiagnosticSeverity.Error, "No IP location table");
+    /// <summary>EVL0015</summary>
+    public static readonly DiagnosticDescriptor MapLimitDescriptor = new("EVL0015", DiagnosticSeverity.Warning, "map ran fewer searches than it had rows");
+    /// <summary>EVL0016</summary>
+    public static readonly DiagnosticDescriptor InnerSearchDescriptor = new("EVL0016", DiagnosticSeverity.Error, "Search run by map does not parse or lower");
+    /// <summary>EVL0017</summary>
+    public static readonly DiagnosticDescriptor SubsearchLimitDescriptor = new("EVL0017", DiagnosticSeverity.Warning, "Subsearch result truncated");
+
     /// <summary>All descriptors, in code order.</summary>
     public static ImmutableArray<DiagnosticDescriptor> All { get; } = typeof(EvaluationDiagnostics)
         .GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
@@ -65,4 +82,31 @@ public static class EvaluationDiagnostics
     /// <summary>A data source the evaluator does not read.</summary>
     public static Diagnostic UnsupportedSource(TextSpan span, string detail) =>
         Make(UnsupportedSourceDescriptor, span, $"{detail} The search starts with no rows.");
+
+    /// <summary>A data model dataset that no raw source of the CIM source mapping feeds, read over events that do not carry its fields.</summary>
+    public static Diagnostic DataModelUnmapped(TextSpan span, string dataset) =>
+        Make(DataModelUnmappedDescriptor, span, $"No raw source in the CIM source mapping (Mapping/Data/cim_sources.json) feeds '{dataset}', and no event carries its field names; the search starts with no rows.");
+    /// <summary>A <c>nodename=</c> the mapping does not know.</summary>
+    public static Diagnostic UnknownNode(TextSpan span, string node, string dataset) =>
+        Make(UnknownNodeDescriptor, span, $"The data model node '{node}' of '{dataset}' is not in the CIM source mapping; its constraint is unknown, so no row matches it.");
+    /// <summary>A lookup table that could not be read.</summary>
+    public static Diagnostic LookupMissing(TextSpan span, string table, string detail) =>
+        Make(LookupMissingDescriptor, span, $"The lookup '{table}' is not available: {detail}");
+    /// <summary>A command with side effects that the evaluator refuses to run.</summary>
+    public static Diagnostic SideEffectRefused(TextSpan span, string command, string detail) =>
+        Make(SideEffectRefusedDescriptor, span, $"'{command}' has side effects and is never executed by the evaluator; {detail}");
+    /// <summary>iplocation without a location table.</summary>
+    public static Diagnostic IpLocationMissing(TextSpan span) =>
+        Make(IpLocationMissingDescriptor, span, "iplocation needs a GeoIP database, and none is available: set EvaluationOptions.IpLocations to a table of address ranges; without one no location fields are added.");
+    /// <summary>map stopped at maxsearches.</summary>
+    public static Diagnostic MapLimit(TextSpan span, int max, int rows) =>
+        Make(MapLimitDescriptor, span, $"map ran its search for the first {max} of {rows} rows (maxsearches={max}), as Splunk does; raise maxsearches to run it for all.");
+    /// <summary>A search run by map (after substitution) that does not parse or lower.</summary>
+    public static Diagnostic InnerSearch(TextSpan span, string search, string detail) =>
+        Make(InnerSearchDescriptor, span, $"The search map runs, '{search}', {detail}; that run gives no rows.");
+    /// <summary>A subsearch result cut at a limit.</summary>
+    public static Diagnostic SubsearchLimit(TextSpan span, string command, int limit) =>
+        Make(SubsearchLimitDescriptor, span, $"The subsearch of '{command}' returned more than {limit} rows; only the first {limit} were used, as Splunk's subsearch limit does.");
+    /// <summary>A diagnostic of a search run by map, reported with its own code and severity at the map command.</summary>
+    public static Diagnostic InnerDiagnostic(TextSpan span, Diagnostic inner) => new(inner.Code, inner.Severity, "In a search run by map: " + inner.Message, span);
 }

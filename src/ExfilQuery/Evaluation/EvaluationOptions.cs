@@ -26,6 +26,30 @@ public sealed record EvaluationOptions
     /// <summary>When true (the default), input events are sorted newest first as Splunk returns them; when false
     /// they keep the order given.</summary>
     public bool SortNewestFirst { get; init; } = true;
+
+    /// <summary>How raw events become CIM data model rows for <c>tstats ... from datamodel=</c>; default the
+    /// embedded <see cref="Mapping.CimSourceMapping.Default"/>.</summary>
+    public Mapping.CimSourceMapping? CimSources { get; init; }
+
+    /// <summary>When true, raw events of a source in <see cref="CimSources"/> also get its CIM fields under their
+    /// plain names (<c>process_name</c>, <c>dest</c>, <c>user</c>, ...) for searches over raw events, as the add-on
+    /// computes them at search time; a field the event already has is kept. Default false.</summary>
+    public bool AddOnFields { get; init; }
+
+    /// <summary>Where <c>lookup</c> and <c>inputlookup</c> read tables (for example a
+    /// <see cref="DirectoryLookupProvider"/> over a folder of CSV files); null: no lookups (EVL0012).</summary>
+    public ILookupProvider? Lookups { get; init; }
+
+    /// <summary>The macros the searches that <c>map</c> runs are expanded with (their text is parsed only when
+    /// run, so macros in it are expanded then, as Splunk does).</summary>
+    public Macros.MacroLibrary Macros { get; init; } = ExfilQuery.Macros.MacroLibrary.Empty;
+
+    /// <summary>The table <c>iplocation</c> reads (no GeoIP database ships with the library); null: iplocation adds
+    /// nothing and reports EVL0014.</summary>
+    public IpLocationTable? IpLocations { get; init; }
+
+    /// <summary>Most rows a subsearch of join or append returns (Splunk's subsearch default maxout is 50,000).</summary>
+    public int MaxSubsearchRows { get; init; } = 50_000;
 }
 
 /// <summary>The rows a detection returned and what the evaluator had to say.</summary>

@@ -106,6 +106,7 @@ public static class EventReaders
                         break;
                     }
                 }
+                if (ev.Time is null && LeadingTimestamp(line) is { } found) ev.Time = found;
                 ev.Source = sourceName;
                 ev.SourceType = "_json";
                 foreach (var kv in fields)
@@ -145,6 +146,17 @@ public static class EventReaders
                 e.Append(prefix, element.GetRawText());
                 break;
         }
+    }
+
+    /// <summary>Splunk's automatic timestamp recognition for events without a known time field: the first
+    /// ISO-8601 date-time (<c>2023-05-10T16:07:27.763Z</c>) within the first 128 characters
+    /// (MAX_TIMESTAMP_LOOKAHEAD's default), read as UTC when it has no offset.</summary>
+    private static double? LeadingTimestamp(string line)
+    {
+        var head = line.Length > 128 ? line[..128] : line;
+        var m = System.Text.RegularExpressions.Regex.Match(head, @"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?",
+            System.Text.RegularExpressions.RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+        return m.Success ? ParseTime(FieldValue.String(m.Value)) : null;
     }
 
     private static double? ParseTime(FieldValue value)
@@ -291,26 +303,8 @@ public static class EventReaders
     {
         var events = ImmutableArray.CreateBuilder<Event>();
         var malformed = ImmutableArray.CreateBuilder<MalformedEvent>();
-        string[]? header = null;
-        foreach (var (number, line) in Lines(reader))
+        foreach (var (line, header, cells) in CsvRows(reader, sourceName, malformed))
         {
-            if (line.Length == 0) continue;
-            var cells = SplitCsv(line, out var error);
-            if (cells is null)
-            {
-                malformed.Add(new MalformedEvent(sourceName, number, error!));
-                continue;
-            }
-            if (header is null)
-            {
-                header = cells;
-                continue;
-            }
-            if (cells.Length != header.Length)
-            {
-                malformed.Add(new MalformedEvent(sourceName, number, $"{cells.Length} cells where the header has {header.Length}."));
-                continue;
-            }
             var ev = new Event();
             ev.Raw = line;
             for (var i = 0; i < header.Length; i++)
@@ -328,6 +322,46 @@ public static class EventReaders
             events.Add(ev);
         }
         return new EventReadResult(events.ToImmutable(), malformed.ToImmutable());
+    }
+
+    /// <summary>The data rows of a CSV text with its header (null when the text has none); malformed lines are
+    /// collected, not returned.</summary>
+    internal static (ImmutableArray<ImmutableArray<string>> Rows, ImmutableArray<MalformedEvent> Malformed) ReadCsvRows(TextReader reader, string sourceName, out string[]? header)
+    {
+        var malformed = ImmutableArray.CreateBuilder<MalformedEvent>();
+        var rows = ImmutableArray.CreateBuilder<ImmutableArray<string>>();
+        string[]? found = null;
+        foreach (var (_, _, cells) in CsvRows(reader, sourceName, malformed, headerOnly: x => found = x))
+            rows.Add([.. cells]);
+        header = found;
+        return (rows.ToImmutable(), malformed.ToImmutable());
+    }
+
+    private static IEnumerable<(string Line, string[] Header, string[] Cells)> CsvRows(TextReader reader, string sourceName, ImmutableArray<MalformedEvent>.Builder malformed, Action<string[]>? headerOnly = null)
+    {
+        string[]? header = null;
+        foreach (var (number, line) in Lines(reader))
+        {
+            if (line.Length == 0) continue;
+            var cells = SplitCsv(line, out var error);
+            if (cells is null)
+            {
+                malformed.Add(new MalformedEvent(sourceName, number, error!));
+                continue;
+            }
+            if (header is null)
+            {
+                header = cells;
+                headerOnly?.Invoke(cells);
+                continue;
+            }
+            if (cells.Length != header.Length)
+            {
+                malformed.Add(new MalformedEvent(sourceName, number, $"{cells.Length} cells where the header has {header.Length}."));
+                continue;
+            }
+            yield return (line, header, cells);
+        }
     }
 
     private static string[]? SplitCsv(string line, out string? error)

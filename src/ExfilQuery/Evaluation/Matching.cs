@@ -68,7 +68,8 @@ internal static class Matching
     {
         var slash = cidr.IndexOf('/');
         var network = slash < 0 ? cidr : cidr[..slash];
-        var bits = slash < 0 ? 32 : int.Parse(cidr.AsSpan(slash + 1), NumberStyles.None, CultureInfo.InvariantCulture);
+        var bits = 32;
+        if (slash >= 0 && !int.TryParse(cidr.AsSpan(slash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out bits)) return false;
         if (!TryIpv4(network, out var net) || !TryIpv4(value.Trim(), out var ip) || bits is < 0 or > 32) return false;
         var mask = bits == 0 ? 0u : uint.MaxValue << (32 - bits);
         return (ip & mask) == (net & mask);

@@ -20,7 +20,7 @@ public sealed record LoweringResult(Detection Detection, ImmutableArray<Diagnost
 /// values, <c>*</c> wildcards, <c>NOT f=v</c> versus <c>f!=v</c>, CIDR values) becomes explicit predicate kinds;
 /// where/eval expressions keep their case-sensitive, wildcard-free meaning. Commands the IR does not model become
 /// <see cref="UnsupportedStage"/>, which every backend reports with its span.</summary>
-public static class Lowering
+public static partial class Lowering
 {
     /// <summary>Lowers a parse result. Parse errors are not repeated; the detection holds what could be read.</summary>
     public static LoweringResult Lower(ParseResult parse)
@@ -40,7 +40,7 @@ public static class Lowering
         return new LoweringResult(detection, lowerer.Diagnostics.OrderBy(d => d.Span.Start).ThenBy(d => d.Code, StringComparer.Ordinal).ToImmutableArray());
     }
 
-    private sealed class Lowerer(ParseResult parse)
+    private sealed partial class Lowerer(ParseResult parse)
     {
         public List<Diagnostic> Diagnostics { get; } = [];
 
@@ -79,7 +79,8 @@ public static class Lowering
                     var source = LowerTstatsSource(t);
                     if (t.Where is not null) stages.Add(new FilterStage(LowerSearch(t.Where)) { Span = Map(t.Where) });
                     var span = t.ClauseOptions.Concat(t.Options).FirstOrDefault(o => o.Name.Equals("span", StringComparison.OrdinalIgnoreCase));
-                    stages.Add(new AggregateStage(AggregateMode.Group, LowerAggregations(t.Aggregations), t.By.Select(b => b.Name).ToImmutableArray(), span is null ? null : OptionText(span), "tstats") { Span = Map(t) });
+                    var fill = t.Options.Concat(t.ClauseOptions).FirstOrDefault(o => o.Name.Equals("fillnull_value", StringComparison.OrdinalIgnoreCase));
+                    stages.Add(new AggregateStage(AggregateMode.Group, LowerAggregations(t.Aggregations), t.By.Select(b => b.Name).ToImmutableArray(), span is null ? null : OptionText(span), "tstats") { Span = Map(t), FillNullValue = fill is null ? null : OptionText(fill) });
                     return source;
                 }
                 case InputlookupCommand l:
@@ -225,6 +226,8 @@ public static class Lowering
                     if (path is null) return new UnsupportedStage("spath", "spath without a path extracts every field of the document; the IR does not model it yet.");
                     return new SpathStage(Opt("input") ?? "_raw", path, Opt("output") ?? path);
                 }
+                case MapCommand or TopCommand or TransactionCommand or IplocationCommand or XmlkvCommand:
+                    return LowerMoreCommand(command);
                 case MacroCommand m:
                     Diagnostics.Add(DiagnosticFacts.CannotLower(Map(m), $"The undefined macro {m.Text} has no known meaning."));
                     return new UnsupportedStage(m.Text, "undefined macro");

@@ -31,7 +31,12 @@ public enum AggregateMode
 /// <param name="GroupBy">Group keys, in order; rows where any is missing are dropped (Splunk stats).</param>
 /// <param name="TimeSpan">A time bin for <c>_time</c> in the group keys (<c>span=1h</c>), or null.</param>
 /// <param name="Command">The SPL command it came from.</param>
-public sealed record AggregateStage(AggregateMode Mode, ImmutableArray<Aggregation> Aggregations, ImmutableArray<string> GroupBy, string? TimeSpan, string Command) : Stage;
+public sealed record AggregateStage(AggregateMode Mode, ImmutableArray<Aggregation> Aggregations, ImmutableArray<string> GroupBy, string? TimeSpan, string Command) : Stage
+{
+    /// <summary>tstats <c>fillnull_value=</c>: the value a missing group-by field takes (the row is kept instead of
+    /// dropped); null when not set.</summary>
+    public string? FillNullValue { get; init; }
+}
 
 /// <summary>An aggregation: function (lower case, e.g. <c>count</c>, <c>dc</c>, <c>values</c>, <c>perc95</c>), its
 /// argument (a field, an eval expression or none) and the output field name.</summary>
@@ -99,6 +104,31 @@ public sealed record ConvertStage(ImmutableArray<(string Function, string Field,
 /// <summary>spath with a path: read the value at <see cref="Path"/> (dots between members, <c>{}</c> for every
 /// element of an array) of the JSON or XML in <see cref="Input"/> into <see cref="Output"/>.</summary>
 public sealed record SpathStage(string Input, string Path, string Output) : Stage;
+
+/// <summary>map: runs <see cref="Search"/> once per input row (at most <see cref="MaxSearches"/>), with each
+/// <c>$field$</c> replaced by that row's value; the result is the rows of all the runs. The search is kept as text
+/// because it is parsed only after the substitution, as Splunk does.</summary>
+public sealed record MapStage(string Search, int MaxSearches) : Stage;
+
+/// <summary>top / rare: the most (least) common values of <see cref="Fields"/>, per <see cref="By"/> group, with
+/// count and percent.</summary>
+public sealed record TopStage(bool Rare, ImmutableArray<string> Fields, ImmutableArray<string> By, int Limit, string CountField, string PercentField, bool ShowCount, bool ShowPercent, bool UseOther, string OtherValue) : Stage;
+
+/// <summary>transaction: groups events that share <see cref="Fields"/> values into one row each.</summary>
+/// <param name="Fields">The fields whose values tie events together.</param>
+/// <param name="MaxSpan">maxspan (for example <c>30s</c>), or null for none.</param>
+/// <param name="MaxPause">maxpause, or null for none.</param>
+/// <param name="StartsWith">The condition that opens a transaction, or null.</param>
+/// <param name="EndsWith">The condition that closes one, or null.</param>
+/// <param name="MaxEvents">maxevents (default 1000).</param>
+/// <param name="KeepEvicted">keepevicted: also return transactions that never closed.</param>
+public sealed record TransactionStage(ImmutableArray<string> Fields, string? MaxSpan, string? MaxPause, Predicate? StartsWith, Predicate? EndsWith, int MaxEvents, bool KeepEvicted) : Stage;
+
+/// <summary>iplocation: adds City, Country, Region, lat, lon (with <see cref="Prefix"/>) for the IP in <see cref="Field"/>.</summary>
+public sealed record IpLocationStage(string Field, string Prefix, bool AllFields) : Stage;
+
+/// <summary>xmlkv: every <c>&lt;name&gt;value&lt;/name&gt;</c> element of <see cref="Field"/> becomes a field.</summary>
+public sealed record XmlKvStage(string Field, int MaxInputs) : Stage;
 
 /// <summary>A command the IR does not model yet; backends report it with its span.</summary>
 public sealed record UnsupportedStage(string Command, string Reason) : Stage;

@@ -17,19 +17,10 @@ public class SeedDetectionTests
         throw new InvalidOperationException("seed not found: " + id);
     }
 
-    /// <summary>The two search-time fields the Splunk Add-on for Sysmon gives process-creation events and this
-    /// detection reads: <c>process_name</c> (file name of <c>Image</c>) and <c>dest</c> (<c>Computer</c>). A
-    /// stand-in until raw events are mapped with the shared CIM mapping data (a later slice).</summary>
-    private static IEnumerable<Event> WithSysmonAddOnFields(IEnumerable<Event> events)
-    {
-        foreach (var e in events)
-        {
-            var copy = new Event(e);
-            if (e["Image"].AsString() is { } image) copy.Set("process_name", image[(image.LastIndexOf('\\') + 1)..]);
-            if (e["Computer"].AsString() is { } computer) copy.Set("dest", computer);
-            yield return copy;
-        }
-    }
+    /// <summary>The detection reads search-time fields of the Splunk Add-on for Sysmon (<c>process_name</c>, the
+    /// file name of <c>Image</c>; <c>dest</c>, the <c>Computer</c>): the evaluator adds them from the CIM source
+    /// mapping (<see cref="EvaluationOptions.AddOnFields"/>).</summary>
+    private static readonly EvaluationOptions AddOn = EvaluationOptions.Default with { AddOnFields = true };
 
     [Test]
     public void ExcessiveUsageOfNslookupFiresOnlyForTheBurstingHost()
@@ -39,7 +30,7 @@ public class SeedDetectionTests
         Assert.That(read.Malformed, Is.Empty);
         Assert.That(read.Events, Has.Length.EqualTo(105));
 
-        var result = EvalTestSupport.Run(search, WithSysmonAddOnFields(read.Events), macros: true);
+        var result = EvalTestSupport.Run(search, read.Events, AddOn, macros: true);
 
         Assert.That(result.Diagnostics, Is.Empty, string.Join("; ", result.Diagnostics));
         var row = result.Rows.Single();
@@ -60,7 +51,7 @@ public class SeedDetectionTests
         var search = SeedSearch("excessive_usage_of_nslookup_app");
         var read = EventReaders.ReadFile(TestData.Repo("fixtures", "events", "sysmon_nslookup_excessive.xml.log"));
         var quiet = read.Events.Where(e => e.Host != "win-exfil.example.local");
-        var result = EvalTestSupport.Run(search, WithSysmonAddOnFields(quiet), macros: true);
+        var result = EvalTestSupport.Run(search, quiet, AddOn, macros: true);
         Assert.That(result.Rows, Is.Empty);
         Assert.That(result.Ok, Is.True);
     }

@@ -1,0 +1,64 @@
+using ExfilQuery.Elastic;
+using ExfilQuery.Ir;
+using ExfilQuery.Kql;
+using NUnit.Framework;
+
+namespace ExfilQuery.Tests.Evaluation;
+
+/// <summary>The IR stages added for the evaluator (map, top/rare, transaction, iplocation, xmlkv) and tstats
+/// fillnull_value: what lowering makes of them, with Splunk's defaults (Search Reference pages of each command), and
+/// that every backend still reports them as not translated instead of failing.</summary>
+public class LoweringMoreCommandsTests
+{
+    private static Stage LastStage(string search)
+    {
+        var lowered = Lowering.Lower(Spl.Parse(search));
+        Assert.That(lowered.Ok, Is.True, string.Join("; ", lowered.Diagnostics));
+        return lowered.Detection.Stages[^1];
+    }
+
+    [TestCase("| map search=\"search a=$b$\"", "MapStage Search=\"search a=$b$\" MaxSearches=10\n")]
+    [TestCase("| map maxsearches=70 search=\"| tstats count\"", "MapStage Search=\"| tstats count\" MaxSearches=70\n")]
+    [TestCase("| top user", "TopStage Rare=false Fields=[\"user\"] Limit=10 CountField=\"count\" PercentField=\"percent\" ShowCount=true ShowPercent=true UseOther=false OtherValue=\"OTHER\"\n")]
+    [TestCase("| rare limit=3 a b by c showcount=f otherstr=X", "TopStage Rare=true Fields=[\"a\", \"b\"] By=[\"c\"] Limit=3 CountField=\"count\" PercentField=\"percent\" ShowCount=false ShowPercent=true UseOther=false OtherValue=\"X\"\n")]
+    [TestCase("| iplocation prefix=auth_ dest", "IpLocationStage Field=\"dest\" Prefix=\"auth_\" AllFields=false\n")]
+    [TestCase("| xmlkv", "XmlKvStage Field=\"_raw\" MaxInputs=50000\n")]
+    [TestCase("| transaction host maxspan=30s", "TransactionStage Fields=[\"host\"] MaxSpan=\"30s\" MaxEvents=1000 KeepEvicted=false\n")]
+    [TestCase("| transaction host mvlist=t", "UnsupportedStage Command=\"transaction\" Reason=\"the option 'mvlist' is not modelled.\"\n")]
+    public void LowersWithSplunksDefaults(string search, string ir) =>
+        Assert.That(IrPrinter.Print(LastStage(search)), Is.EqualTo(ir));
+
+    [Test]
+    public void TransactionFiltersBecomePredicates()
+    {
+        var t = (TransactionStage)LastStage("| transaction user startswith=\"login\" endswith=(action=logout)");
+        Assert.That(t.StartsWith, Is.TypeOf<RawTermPredicate>());
+        Assert.That(t.EndsWith, Is.TypeOf<FieldMatchPredicate>());
+    }
+
+    [Test]
+    public void TstatsFillnullValueIsKeptOnTheAggregation()
+    {
+        var lowered = Lowering.Lower(Spl.Parse("| tstats summariesonly=false fillnull_value=null count from datamodel=Endpoint.Processes by Processes.user"));
+        Assert.That(lowered.Detection.Stages.OfType<AggregateStage>().Single().FillNullValue, Is.EqualTo("null"));
+        var plain = Lowering.Lower(Spl.Parse("| stats count by user"));
+        Assert.That(plain.Detection.Stages.OfType<AggregateStage>().Single().FillNullValue, Is.Null);
+    }
+
+    [TestCase("index=x | map search=\"search a=$b$\"")]
+    [TestCase("index=x | top user")]
+    [TestCase("index=x | transaction host")]
+    [TestCase("index=x | iplocation src")]
+    [TestCase("index=x | xmlkv")]
+    public void BackendsReportTheNewStagesAsNotTranslated(string search)
+    {
+        var kql = KqlBackend.Translate(search);
+        Assert.That(kql.Query, Is.Null);
+        Assert.That(kql.Diagnostics.Any(d => d.Code == "KQL0001"), Is.True, string.Join("; ", kql.Diagnostics));
+        foreach (var elastic in new[] { EsqlBackend.Translate(search), EqlBackend.Translate(search) })
+        {
+            Assert.That(elastic.Query, Is.Null);
+            Assert.That(elastic.Diagnostics.Any(d => d.IsError), Is.True, string.Join("; ", elastic.Diagnostics));
+        }
+    }
+}
