@@ -190,7 +190,7 @@ internal static class Usage
         "not change the exit code), 2 usage error or unreadable directory.\n";
 
     public const string Eval =
-        "Usage: exfilq eval --events FILE|DIR [--macros FILE] [--lookups DIR] [--now TIME]\n" +
+        "Usage: exfilq eval --events FILE|DIR [--macros FILE] [--lookups DIR] [--now TIME] [--add-on-fields]\n" +
         "                   [--format table|json|csv] [SEARCH | -]\n" +
         "       exfilq eval --events FILE|DIR --batch FILE|- [--macros FILE] [--lookups DIR] [--now TIME]\n" +
         "\n" +
@@ -211,8 +211,9 @@ internal static class Usage
         "Options:\n" +
         "  --events PATH    event file, or folder of event files (required)\n" +
         "  --macros FILE    macro library: macros.jsonl (security_content) or Splunk macros.conf\n" +
-        "  --lookups DIR    folder of lookup CSV files (not read by the evaluator yet: EVL0035)\n" +
+        "  --lookups DIR    folder of lookup tables: NAME.csv, or lookup_definitions.jsonl naming the CSV files\n" +
         "  --now TIME       \"now\" for earliest/latest and now(): ISO-8601 or epoch seconds (default 1970-01-01)\n" +
+        "  --add-on-fields  give raw events the add-ons' search-time CIM fields (process_name, dest, user, ...)\n" +
         "  --format FORMAT  table (default), json or csv\n" +
         "  --batch FILE     evaluate every search of a JSON Lines file\n" +
         "  --               end of options (for a search that starts with '-')\n" +

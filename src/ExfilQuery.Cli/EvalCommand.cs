@@ -6,11 +6,11 @@ using ExfilQuery.Text;
 
 namespace ExfilQuery.Cli;
 
-/// <summary><c>exfilq eval --events FILE|DIR [--macros FILE] [--lookups DIR] [--now TIME] [--format table|json|csv]
+/// <summary><c>exfilq eval --events FILE|DIR [--macros FILE] [--lookups DIR] [--now TIME] [--add-on-fields] [--format table|json|csv]
 /// [SEARCH | -]</c> and the same with <c>--batch FILE|-</c>: runs searches in-process over event files.</summary>
 internal static class EvalCommand
 {
-    private static readonly CommandSpec Spec = new("eval", [],
+    private static readonly CommandSpec Spec = new("eval", ["--add-on-fields"],
         ["--events", "--macros", "--lookups", "--now", "--format", "--batch"], MaxPositionals: 1);
 
     /// <summary>Rows written per search in batch output (<c>rows</c> still counts them all).</summary>
@@ -37,11 +37,13 @@ internal static class EvalCommand
         {
             var full = context.ResolvePath(lookups);
             if (!Directory.Exists(full)) throw new CliFailureException($"lookups directory '{full}' not found.");
-            MacroLoading.Report([FixtureDiagnostics.LookupsNotRead(lookups)], context);
+            options = options with { Lookups = new DirectoryLookupProvider(full) };
         }
+        if (parsed.Has("--add-on-fields")) options = options with { AddOnFields = true };
         var parseOptions = parsed.Value("--macros") is { } macros
             ? ParseOptions.Default.WithMacros(MacroLoading.Load(context.ResolvePath(macros), context))
             : ParseOptions.Default;
+        options = options with { Macros = parseOptions.Macros };
         var events = ReadEvents(eventsPath, context);
         return batch is not null
             ? RunBatch(batch, events, parseOptions, options, context)

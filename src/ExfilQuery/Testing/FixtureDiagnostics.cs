@@ -18,12 +18,10 @@ public static class FixtureDiagnostics
     public static readonly DiagnosticDescriptor YamlSearchDescriptor = new("EVL0033", DiagnosticSeverity.Error, "Search not found in the detection YAML");
     /// <summary>EVL0034</summary>
     public static readonly DiagnosticDescriptor EventFileUnreadableDescriptor = new("EVL0034", DiagnosticSeverity.Error, "Event file unreadable");
-    /// <summary>EVL0035</summary>
-    public static readonly DiagnosticDescriptor LookupsNotReadDescriptor = new("EVL0035", DiagnosticSeverity.Warning, "Lookup tables not read");
 
     /// <summary>All descriptors, in code order.</summary>
     public static ImmutableArray<DiagnosticDescriptor> All { get; } =
-        [NoSearchDescriptor, BadExpectationDescriptor, NoEventsDescriptor, YamlSearchDescriptor, EventFileUnreadableDescriptor, LookupsNotReadDescriptor];
+        [NoSearchDescriptor, BadExpectationDescriptor, NoEventsDescriptor, YamlSearchDescriptor, EventFileUnreadableDescriptor];
 
     private static Diagnostic Make(DiagnosticDescriptor d, string message) => new(d.Code, d.Severity, message, default);
 
@@ -42,7 +40,4 @@ public static class FixtureDiagnostics
     /// <summary>An event file that cannot be opened.</summary>
     public static Diagnostic EventFileUnreadable(string file, string detail) =>
         Make(EventFileUnreadableDescriptor, $"{file}: {detail}");
-    /// <summary>A lookups folder was given, but the evaluator does not read lookup tables yet.</summary>
-    public static Diagnostic LookupsNotRead(string folder) =>
-        Make(LookupsNotReadDescriptor, $"{folder}: the evaluator does not read lookup tables yet, so 'lookup' and 'inputlookup' do not see these files.");
 }

@@ -56,8 +56,7 @@ public static class FixtureRunner
         ImmutableArray<Event> rows = [], negativeRows = [];
         if (fixture.Search is not null && fixture.Expectation is { } expected)
         {
-            var options = EvaluationOptions.Default;
-            if (expected.Now is { } now) options = options with { Now = now };
+            var options = OptionsFor(fixture, parseOptions);
 
             var positive = Evaluate("events", fixture, fixture.EventFiles, parseOptions, options, diagnostics, failures);
             rows = positive;
@@ -78,6 +77,19 @@ public static class FixtureRunner
             : fixture.Expectation?.Pending is not null ? FixtureStatus.Pending
             : failures.Count == 0 ? FixtureStatus.Passed : FixtureStatus.Failed;
         return new FixtureOutcome(fixture, status, failures.ToImmutableArray(), rows, negativeRows, diagnostics.ToImmutable(), stopwatch.Elapsed);
+    }
+
+    /// <summary>The evaluation options of a fixture: its <c>now</c>; the add-ons' search-time CIM fields on raw events
+    /// (<see cref="EvaluationOptions.AddOnFields"/>), since a detection's test data is replayed into a Splunk with
+    /// the add-ons installed; the lookup tables of its <c>lookups/</c> folder; the macros for <c>map</c>.</summary>
+    public static EvaluationOptions OptionsFor(DetectionFixture fixture, ParseOptions? parseOptions = null)
+    {
+        ArgumentNullException.ThrowIfNull(fixture);
+        var options = EvaluationOptions.Default with { AddOnFields = true, Macros = (parseOptions ?? ParseOptions.Default).Macros };
+        if (fixture.Expectation?.Now is { } now) options = options with { Now = now };
+        var lookups = Path.Combine(fixture.Folder, "lookups");
+        if (Directory.Exists(lookups)) options = options with { Lookups = new DirectoryLookupProvider(lookups) };
+        return options;
     }
 
     /// <summary>Runs every fixture, in order.</summary>

@@ -132,11 +132,24 @@ public sealed class EvalCommandTests
     }
 
     [Test]
-    public void LookupsFolderIsAWarningUntilTheEvaluatorReadsLookups()
+    public void LookupsFolderIsRead()
     {
-        var run = Exfilq("eval", "--events", Events, "--lookups", TempDirectory(), "--format", "csv", "| stats count");
-        Assert.That(run.Stderr, Does.Contain("warning EVL0035"));
+        var lookups = TempDirectory();
+        File.WriteAllText(Path.Combine(lookups, "hosts.csv"), "host,owner\nwin-exfil.example.local,finance\n");
+        var run = Exfilq("eval", "--events", Events, "--lookups", lookups, "--format", "csv",
+            "EventCode=1 | stats count by host | lookup hosts host OUTPUT owner | where isnotnull(owner)");
+        Assert.That(run.Stdout, Is.EqualTo("host,count,owner\nwin-exfil.example.local,50,finance\n"), run.Stderr);
         Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Ok));
+    }
+
+    [Test]
+    public void AddOnFieldsGiveRawEventsTheirCimNames()
+    {
+        // process_name is not in Sysmon's XML: the Sysmon add-on derives it from Image at search time.
+        const string search = "EventCode=1 process_name=nslookup.exe | stats count";
+        Assert.That(Exfilq("eval", "--events", Events, "--format", "csv", search).Stdout, Is.EqualTo("count\n0\n"));
+        // 80 process creations: 55 of nslookup.exe, 25 of PING.EXE.
+        Assert.That(Exfilq("eval", "--events", Events, "--add-on-fields", "--format", "csv", search).Stdout, Is.EqualTo("count\n55\n"));
     }
 
     [TestCase(new[] { "eval", "x" }, "'eval': --events FILE is required.")]

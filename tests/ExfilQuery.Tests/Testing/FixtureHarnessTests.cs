@@ -83,8 +83,8 @@ public class FixtureHarnessTests
     [Test]
     public void AnErrorDiagnosticFailsTheFixture()
     {
-        // outputlookup has side effects: the evaluator refuses it with an error, so the rows cannot be trusted.
-        var outcome = Run(Fixture("side_effect", """{"min_rows":1}""", search: Search + " | outputlookup x.csv"));
+        // A function the evaluator does not know yields null with an error (EVL0006): the rows cannot be trusted.
+        var outcome = Run(Fixture("unknown_function", """{"min_rows":1}""", search: Search + " | eval x=nosuchfunction(count)"));
         Assert.That(outcome.Status, Is.EqualTo(FixtureStatus.Failed));
         Assert.That(outcome.Failures, Has.Some.StartsWith("events: EVL"));
     }
