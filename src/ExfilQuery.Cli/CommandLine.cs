@@ -146,7 +146,9 @@ internal static class Usage
     public const string Translate =
         "Usage: exfilq translate --to kql [--profile NAME] [--table NAME] [--mapping FILE] [--macros FILE]\n" +
         "                        [--strict] [SEARCH | -]\n" +
-        "       exfilq translate --to kql --batch FILE|- [same options]\n" +
+        "       exfilq translate --to esql|eql [--profile none|ecs] [--index PATTERN] [--mapping FILE]\n" +
+        "                        [--macros FILE] [--strict] [SEARCH | -]\n" +
+        "       exfilq translate --to LANG --batch FILE|- [same options]\n" +
         "\n" +
         "Translate one Splunk SPL search to KQL and print the query (unless the translation failed), then\n" +
         "a line 'status: full|partial|failed', then the diagnostics with the source line and a caret under\n" +
@@ -162,9 +164,11 @@ internal static class Usage
         "diagnostics about the mapping file (MAP0002-MAP0019), which point into that file.\n" +
         "\n" +
         "Options:\n" +
-        "  --to LANG        target language (required): kql, esql or eql (esql/eql: profile none only)\n" +
-        "  --index PATTERN  the index pattern read by esql and eql (default logs-*)\n" +
-        "  --profile NAME   field and table mapping: none (default), defender, sentinel or asim\n" +
+        "  --to LANG        target language (required): kql, esql or eql\n" +
+        "  --index PATTERN  the index pattern read by esql and eql (default: the ecs profile's index for\n" +
+        "                   the dataset or source; logs-* for profile none); eql prints it as 'index: ...'\n" +
+        "  --profile NAME   field and table mapping: none (default); kql: defender, sentinel or asim;\n" +
+        "                   esql and eql: ecs (Elastic Common Schema fields and index patterns)\n" +
         "  --table NAME     the table read by profile none (default Events)\n" +
         "  --mapping FILE   JSON mapping file that overrides or extends the profile (docs/MAPPING.md)\n" +
         "  --macros FILE    macro library: macros.jsonl (security_content) or Splunk macros.conf\n" +

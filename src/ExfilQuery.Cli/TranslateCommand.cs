@@ -37,10 +37,15 @@ internal static class TranslateCommand
         var elastic = ElasticOptions.Default;
         if (language != "kql")
         {
-            foreach (var kqlOnly in new[] { "--table", "--mapping", "--strict" })
-                if (parsed.Has(kqlOnly) || parsed.Value(kqlOnly) is not null) throw new UsageException($"'translate': {kqlOnly} applies to --to kql only.");
-            if (parsed.Value("--profile") is { } p && p != "none") throw new UsageException($"'translate': --to {language} supports profile 'none' only so far.");
-            if (parsed.Value("--index") is { Length: > 0 } index) elastic = elastic with { Index = index };
+            if (parsed.Value("--table") is not null) throw new UsageException("'translate': --table applies to --to kql only (esql and eql take --index).");
+            if (parsed.Value("--index") is { Length: 0 }) throw new UsageException("'translate': --index needs an index pattern.");
+            // The profile name is passed through as given: the library reports a name it does not know (MAP0001).
+            elastic = elastic with
+            {
+                Profile = parsed.Value("--profile") ?? ElasticOptions.Default.Profile,
+                Index = parsed.Value("--index"),
+                Strict = parsed.Has("--strict"),
+            };
         }
         else if (parsed.Value("--index") is not null)
         {
@@ -65,6 +70,7 @@ internal static class TranslateCommand
         {
             mapping = MappingFile.Load(mappingPath, context);
             options = options with { MappingOverridesJson = mapping.Source.Text };
+            elastic = elastic with { MappingOverridesJson = mapping.Source.Text };
         }
         var parseOptions = ParseOptions.Default;
         if (parsed.Value("--macros") is { } macros)
@@ -94,8 +100,9 @@ internal static class TranslateCommand
     private static int RunSingle(string search, ParseOptions parseOptions, Target target, MappingFile? mapping, CliContext context)
     {
         if (search == "-") search = ParseCommand.TrimTrailingLineBreaks(context.In.ReadToEnd());
-        var translation = Translate(search, parseOptions, target, out var threshold);
+        var translation = Translate(search, parseOptions, target, out var threshold, out var index);
         context.Out.Write(Render(translation, new SourceText(search), mapping));
+        if (target.Language == "eql" && index is not null) context.Out.Write($"index: {index}\n");
         if (threshold is not null)
             context.Out.Write($"threshold rule: group by {string.Join(", ", threshold.GroupBy)}; count >= {threshold.Value.ToString(CultureInfo.InvariantCulture)}\n");
         return Failed(translation) ? ExitCodes.Errors : ExitCodes.Ok;
@@ -157,21 +164,26 @@ internal static class TranslateCommand
     /// throws by contract; should it ever, the failure is reported as an SPL9999 internal error so that one search
     /// cannot stop a batch run.</summary>
     internal static KqlTranslation Translate(string search, ParseOptions parseOptions, KqlOptions options) =>
-        Translate(search, parseOptions, Target.ForKql(options), out _);
+        Translate(search, parseOptions, Target.ForKql(options), out _, out _);
 
-    /// <summary>Translates one search to the target language; EQL's threshold-rule metadata comes back separately.</summary>
-    internal static KqlTranslation Translate(string search, ParseOptions parseOptions, Target target, out ThresholdRule? threshold)
+    /// <summary>Translates one search to the target language; EQL's threshold-rule metadata and the Elastic index
+    /// pattern come back separately.</summary>
+    internal static KqlTranslation Translate(string search, ParseOptions parseOptions, Target target, out ThresholdRule? threshold, out string? index)
     {
         threshold = null;
+        index = null;
         try
         {
             switch (target.Language)
             {
                 case "esql":
-                    return FromElastic(EsqlBackend.Translate(search, parseOptions, target.Elastic));
+                    var esql = EsqlBackend.Translate(search, parseOptions, target.Elastic);
+                    index = esql.Index;
+                    return FromElastic(esql);
                 case "eql":
                     var eql = EqlBackend.Translate(search, parseOptions, target.Elastic);
                     threshold = eql.Threshold;
+                    index = eql.Index;
                     return FromElastic(eql);
                 default:
                     return KqlBackend.Translate(search, parseOptions, target.Kql);
@@ -201,7 +213,7 @@ internal static class TranslateCommand
                 failed++;
                 return json.TranslationLine(record.Id, "failed", null, [BatchRun.Unreadable(record)]);
             }
-            var translation = Translate(record.Search, parseOptions, target, out _);
+            var translation = Translate(record.Search, parseOptions, target, out _, out _);
             switch (translation.Status)
             {
                 case TranslationStatus.Full: fullCount++; break;

@@ -92,6 +92,16 @@ internal static class ElasticCommon
     /// <summary>True when lower-casing the text changes nothing and no letter has case (digits, punctuation).</summary>
     public static bool Caseless(string s) => s.ToLowerInvariant() == s && s.ToUpperInvariant() == s;
 
+    /// <summary>The ES|QL writer's type for an ECS type.</summary>
+    public static EType EsqlType(string ecsType) => Mapping.EcsFields.Family(ecsType) switch
+    {
+        _ when ecsType == "ip" => EType.Ip,
+        "long" or "real" => EType.Number,
+        "datetime" => EType.Date,
+        "bool" => EType.Bool,
+        _ => EType.String,
+    };
+
     /// <summary>Elastic's timestamp field stands for SPL's <c>_time</c> in every profile.</summary>
     public static string TimeField(string field) => field == "_time" ? "@timestamp" : field;
 

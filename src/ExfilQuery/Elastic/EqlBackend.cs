@@ -6,6 +6,7 @@ using System.Text.RegularExpressions;
 using ExfilQuery.Diagnostics;
 using ExfilQuery.Ir;
 using ExfilQuery.Kql;
+using ExfilQuery.Mapping;
 using ExfilQuery.Text;
 
 namespace ExfilQuery.Elastic;
@@ -24,31 +25,45 @@ public static class EqlBackend
     public static ElasticTranslation Translate(Detection detection, ElasticOptions? options = null)
     {
         options ??= ElasticOptions.Default;
-        var writer = new EqlWriter(options);
+        var mappingDiagnostics = new List<Diagnostic>();
+        var writer = new EqlWriter(options, null);
         string query;
         try
         {
-            query = writer.Write(detection);
+            var profile = ElasticMapper.LoadProfile(options, mappingDiagnostics);
+            var mapped = ElasticMapper.Map(detection, profile, options, mappingDiagnostics, ElasticDiagnostics.EqlUnsupported);
+            writer = new EqlWriter(options, mapped);
+            query = writer.Write(mapped?.Detection ?? detection);
         }
         catch (InsufficientExecutionStackException)
         {
             writer.Diagnostics.Add(DiagnosticFacts.NestingTooDeep(detection.Span, 0));
             query = "";
         }
-        var diagnostics = ElasticCommon.Order(writer.Diagnostics);
+        var diagnostics = ElasticCommon.Order(mappingDiagnostics.Concat(writer.Diagnostics));
         var status = ElasticCommon.StatusOf(diagnostics);
         return new ElasticTranslation(status, status == TranslationStatus.Failed ? null : query, diagnostics)
         {
             Threshold = status == TranslationStatus.Failed ? null : writer.Threshold,
+            Index = status == TranslationStatus.Failed ? null : writer.Index,
         };
     }
 }
 
-internal sealed class EqlWriter(ElasticOptions options)
+internal sealed class EqlWriter(ElasticOptions options, MappedDetection? mapped)
 {
     public List<Diagnostic> Diagnostics { get; } = [];
 
+    /// <summary>The index pattern the query is for.</summary>
+    public string Index => mapped?.Source.Index ?? options.Index ?? ElasticOptions.DefaultIndex;
+
+    /// <summary>The ECS type of a mapped column, or null.</summary>
+    private string? EcsType(string field) => mapped is not null && mapped.ColumnTypes.TryGetValue(field, out var t) ? t : null;
+
     public ThresholdRule? Threshold { get; private set; }
+
+    /// <summary>The span of the stage being written, for diagnostics raised below it.</summary>
+    private TextSpan _span;
 
     private void Error(TextSpan span, string message) => Diagnostics.Add(ElasticDiagnostics.EqlUnsupported(span, message));
 
@@ -71,7 +86,6 @@ internal sealed class EqlWriter(ElasticOptions options)
         switch (detection.Source)
         {
             case EventsSource or DataModelSource:
-                if (options.Profile != "none") Error(detection.Source.Span, $"The mapping profile '{options.Profile}' is not implemented for EQL yet; use 'none'.");
                 break;
             case LookupTableSource l:
                 Error(l.Span, $"The search reads the lookup '{l.Table}'; EQL queries events only.");
@@ -81,11 +95,13 @@ internal sealed class EqlWriter(ElasticOptions options)
                 break;
         }
         var conditions = new List<string>();
+        if (mapped is not null) conditions.AddRange(mapped.Source.Filters.Select(FixedFilterText));
         var pipes = new List<string>();
         var stages = detection.Stages;
         for (var i = 0; i < stages.Length; i++)
         {
             var stage = stages[i];
+            _span = stage.Span;
             switch (stage)
             {
                 case FilterStage { Predicate: TruePredicate }:
@@ -123,8 +139,28 @@ internal sealed class EqlWriter(ElasticOptions options)
             }
         }
         var condition = conditions.Count == 0 ? "true" : conditions.Count == 1 ? conditions[0] : string.Join(" and ", conditions.Select(c => NeedsParens(c) ? "(" + c + ")" : c));
-        var query = Category(detection.Source) + " where " + condition;
+        var query = (mapped?.Source.Category ?? Category(detection.Source)) + " where " + condition;
         return string.Concat([query, .. pipes.Select(p => "\n| " + p)]);
+    }
+
+    /// <summary>A mapping profile's fixed filter: exact and case-sensitive (<c>==</c>, <c>!=</c>, <c>in</c>); on an
+    /// array field EQL compares each value.</summary>
+    private string FixedFilterText(FixedFilter f)
+    {
+        var numeric = EcsType(f.Column) is { } t && ElasticCommon.EsqlType(t) == EType.Number;
+        string Value(string v) => numeric ? Number(v) : ElasticCommon.Quote(v);
+        switch (f.Operator)
+        {
+            case "==":
+                return $"{Field(f.Column)} == {Value(f.Values[0])}";
+            case "!=":
+                return $"{Field(f.Column)} != {Value(f.Values[0])}";
+            case "in":
+                return $"{Field(f.Column)} in ({string.Join(", ", f.Values.Select(Value))})";
+            default:
+                Error(default, $"The mapping filter '{f.Column} {f.Operator}' is not rendered in EQL (==, != and in are).");
+                return "true";
+        }
     }
 
     private static bool NeedsParens(string condition) => condition.Contains(" or ", StringComparison.Ordinal);
@@ -292,7 +328,8 @@ internal sealed class EqlWriter(ElasticOptions options)
         var i = 0;
         while (i < operands.Length)
         {
-            if (operands[i] is NnfLeaf { Negated: false, Predicate: FieldMatchPredicate { CaseSensitive: false } first } && ColonValue(first.Pattern) is { } v0)
+            if (operands[i] is NnfLeaf { Negated: false, Predicate: FieldMatchPredicate { CaseSensitive: false } first } && ColonValue(first.Pattern) is { } v0
+                && !IsTyped(first.Field))
             {
                 var values = new List<string> { v0 };
                 var j = i + 1;
@@ -378,10 +415,22 @@ internal sealed class EqlWriter(ElasticOptions options)
 
     /// <summary><c>field=pattern</c>: <c>:</c> is EQL's case-insensitive equality with <c>*</c>/<c>?</c> wildcards;
     /// <c>==</c> and <c>like</c> are the case-sensitive forms; a literal <c>*</c> or <c>?</c> needs <c>regex</c>.</summary>
+    /// <summary>True for a number or ip field of the profile, which <c>:</c> cannot compare with text.</summary>
+    private bool IsTyped(string field) => EcsType(field) is { } t && ElasticCommon.EsqlType(t) is EType.Number or EType.Ip;
+
     private string Match(string field, ValuePattern pattern, bool caseSensitive)
     {
         var column = Field(field);
         if (pattern.IsMatchAll) return $"{column} != null";
+        if (IsTyped(field) && EcsType(field) is { } ecsType)
+        {
+            // A number or ip field of the profile: EQL compares it with a value of its own type, without wildcards.
+            var isNumber = ElasticCommon.EsqlType(ecsType) == EType.Number;
+            if (!pattern.HasWildcard && (!isNumber || double.TryParse(pattern.Literal, NumberStyles.Float, CultureInfo.InvariantCulture, out _)))
+                return $"{column} == {(isNumber ? Number(pattern.Literal) : ElasticCommon.Quote(pattern.Literal))}";
+            Error(_span, $"'{field}' is an ECS {ecsType} field; EQL cannot compare it with the text pattern '{pattern.Text}'.");
+            return "true";
+        }
         if (ColonValue(pattern) is { } value)
         {
             if (!caseSensitive) return $"{column} : {value}";

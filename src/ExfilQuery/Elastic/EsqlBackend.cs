@@ -6,6 +6,7 @@ using System.Text.RegularExpressions;
 using ExfilQuery.Diagnostics;
 using ExfilQuery.Ir;
 using ExfilQuery.Kql;
+using ExfilQuery.Mapping;
 using ExfilQuery.Text;
 
 namespace ExfilQuery.Elastic;
@@ -25,16 +26,21 @@ public static class EsqlBackend
     public static ElasticTranslation Translate(Detection detection, ElasticOptions? options = null)
     {
         options ??= ElasticOptions.Default;
-        var writer = new EsqlWriter(options);
+        var mappingDiagnostics = new List<Diagnostic>();
+        var writer = new EsqlWriter(options, null);
         string query;
         try
         {
+            var profile = ElasticMapper.LoadProfile(options, mappingDiagnostics);
+            var mapped = ElasticMapper.Map(detection, profile, options, mappingDiagnostics, ElasticDiagnostics.EsqlUnsupported);
+            detection = mapped?.Detection ?? detection;
+            writer = new EsqlWriter(options, mapped);
             query = writer.Write(detection);
             if (writer.RenamedSourceFields.Count > 0)
             {
                 // A wildcard rename (rename properties.* AS *) before the columns are known: translate again with
                 // the source fields that later stages read under their new names, so that RENAME names them.
-                writer = new EsqlWriter(options) { PreknownSourceFields = writer.RenamedSourceFields };
+                writer = new EsqlWriter(options, mapped) { PreknownSourceFields = writer.RenamedSourceFields };
                 query = writer.Write(detection);
             }
         }
@@ -43,9 +49,12 @@ public static class EsqlBackend
             writer.Diagnostics.Add(DiagnosticFacts.NestingTooDeep(detection.Span, 0));
             query = "";
         }
-        var diagnostics = ElasticCommon.Order(writer.Diagnostics);
+        var diagnostics = ElasticCommon.Order(mappingDiagnostics.Concat(writer.Diagnostics));
         var status = ElasticCommon.StatusOf(diagnostics);
-        return new ElasticTranslation(status, status == TranslationStatus.Failed ? null : query, diagnostics);
+        return new ElasticTranslation(status, status == TranslationStatus.Failed ? null : query, diagnostics)
+        {
+            Index = status == TranslationStatus.Failed ? null : writer.Index,
+        };
     }
 }
 
@@ -53,17 +62,31 @@ public static class EsqlBackend
 internal enum EType
 {
     String,
+    Ip,
     Number,
     Date,
     Bool,
     Null,
 }
 
-internal sealed class EsqlWriter(ElasticOptions options)
+internal sealed class EsqlWriter(ElasticOptions options, MappedDetection? mapped)
 {
+    private readonly MappedDetection? _mapped = mapped;
+
     public List<Diagnostic> Diagnostics { get; } = [];
 
-    private readonly Dictionary<string, EType> _types = new(StringComparer.Ordinal) { ["_time"] = EType.Date };
+    /// <summary>The index pattern FROM reads.</summary>
+    public string Index => _mapped?.Source.Index ?? options.Index ?? ElasticOptions.DefaultIndex;
+
+    /// <summary>Known column types: _time, and the ECS types of the columns a mapped detection names.</summary>
+    private readonly Dictionary<string, EType> _types = InitialTypes(mapped);
+
+    private static Dictionary<string, EType> InitialTypes(MappedDetection? mapped)
+    {
+        var types = new Dictionary<string, EType>(StringComparer.Ordinal) { ["_time"] = EType.Date };
+        foreach (var (column, type) in mapped?.ColumnTypes ?? new Dictionary<string, string>()) types[column] = ElasticCommon.EsqlType(type);
+        return types;
+    }
 
     /// <summary>The exact column set once known (after STATS or KEEP); null while source columns are open.</summary>
     private List<string>? _columns;
@@ -84,8 +107,14 @@ internal sealed class EsqlWriter(ElasticOptions options)
         {
             case EventsSource:
             case DataModelSource:
-                if (options.Profile != "none") Error(detection.Source.Span, $"The mapping profile '{options.Profile}' is not implemented for ES|QL yet; use 'none'.");
-                _lines.Add("FROM " + options.Index);
+                _lines.Add("FROM " + Index);
+                if (_mapped is { Source: var source })
+                {
+                    // The profile's fixed filters, with the category as one more: ECS keyword fields such as
+                    // event.category may hold several values, and MV_CONTAINS tests any of them (== would be null).
+                    var filters = source.Category == "any" ? source.Filters : source.Filters.Insert(0, new FixedFilter("event.category", "==", [source.Category]));
+                    if (!filters.IsEmpty) _lines.Add("WHERE " + string.Join(" AND ", filters.Select(FixedFilterText)));
+                }
                 break;
             case LookupTableSource l:
                 Error(l.Span, $"The search reads the lookup '{l.Table}'; ES|QL reads indices (a lookup index would need LOOKUP JOIN).");
@@ -103,6 +132,25 @@ internal sealed class EsqlWriter(ElasticOptions options)
     }
 
     private void Error(TextSpan span, string message) => Diagnostics.Add(ElasticDiagnostics.EsqlUnsupported(span, message));
+
+    /// <summary>A mapping profile's fixed filter (exact, case-sensitive; any value of a multivalue field).</summary>
+    private string FixedFilterText(FixedFilter f)
+    {
+        var numeric = TypeOf(f.Column) is EType.Number;
+        string Contains(string v) => $"MV_CONTAINS({Column(f.Column)}, {(numeric ? Number(v) : ElasticCommon.Quote(v))})";
+        switch (f.Operator)
+        {
+            case "==":
+                return Contains(f.Values[0]);
+            case "!=":
+                return "NOT " + Contains(f.Values[0]);
+            case "in":
+                return f.Values.Length == 1 ? Contains(f.Values[0]) : "(" + string.Join(" OR ", f.Values.Select(Contains)) + ")";
+            default:
+                Error(_span, $"The mapping filter '{f.Column} {f.Operator}' is not rendered in ES|QL (==, != and in are).");
+                return "true";
+        }
+    }
 
     private void Warn(TextSpan span, string message) => Diagnostics.Add(ElasticDiagnostics.EsqlApproximation(span, message));
 
@@ -215,7 +263,7 @@ internal sealed class EsqlWriter(ElasticOptions options)
                 _lines.Add($"WHERE {(r.Negated ? "NOT COALESCE(" : "")}{Str(R(Column(r.Field), TypeOf(r.Field))).Text} RLIKE {ElasticCommon.Quote(lucene)}{(r.Negated ? ", false)" : "")}");
                 return;
             case LookupStage l:
-                Error(l.Span, $"lookup '{l.Table}' is not translated: ES|QL needs an ENRICH policy or a lookup index (LOOKUP JOIN) set up for it.");
+                WriteLookup(l);
                 return;
             case UnsupportedStage u:
                 Error(u.Span, $"'{u.Command}' is not translated to ES|QL: {u.Reason}");
@@ -223,6 +271,50 @@ internal sealed class EsqlWriter(ElasticOptions options)
             default:
                 Error(stage.Span, $"'{StageName(stage)}' is not translated to ES|QL yet.");
                 return;
+        }
+    }
+
+    /// <summary>lookup as ENRICH with an enrich policy named after the lookup table (ES|QL ENRICH reference: one match
+    /// field, WITH names the enrich fields and their new names; a new name that exists already is replaced). The
+    /// policy is the user's setup, and Splunk's lookup options (case_sensitive_match, match_type, max_matches) decide
+    /// how rows match, so the translation says so.</summary>
+    private void WriteLookup(LookupStage l)
+    {
+        if (l.Inputs.Length != 1)
+        {
+            Error(l.Span, $"lookup '{l.Table}' matches on {l.Inputs.Length} fields; ES|QL's ENRICH matches on one.");
+            return;
+        }
+        var policy = l.Table.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) ? l.Table[..^4] : l.Table;
+        var (lookupField, eventField) = l.Inputs[0];
+        Warn(l.Span, $"lookup '{l.Table}' is ENRICH with the enrich policy '{policy}', which must be created from the lookup table with match field '{lookupField}'. "
+            + "The policy matches exactly and case-sensitively (Splunk's default case_sensitive_match=true); a lookup defined with case_sensitive_match=false or a WILDCARD/CIDR match_type matches differently.");
+        var with = new List<string>();
+        var fill = new List<string>();
+        foreach (var (from, to) in l.Outputs)
+        {
+            if (l.OutputNew && (_columns is null || _columns.Contains(to) || _types.ContainsKey(to)))
+            {
+                // OUTPUTNEW keeps a value the row already has.
+                var temp = "_lookup_" + to;
+                with.Add($"{Identifier(temp)} = {Identifier(from)}");
+                fill.Add(to);
+            }
+            else
+            {
+                with.Add(from == to ? Identifier(from) : $"{Identifier(to)} = {Identifier(from)}");
+            }
+        }
+        _lines.Add($"ENRICH {Identifier(policy)} ON {Column(eventField)}" + (with.Count > 0 ? " WITH " + string.Join(", ", with) : ""));
+        if (fill.Count > 0)
+        {
+            _lines.Add("EVAL " + string.Join(", ", fill.Select(f => $"{Column(f)} = COALESCE({Str(R(Column(f), TypeOf(f))).Text}, {Identifier("_lookup_" + f)})")));
+            _lines.Add("DROP " + string.Join(", ", fill.Select(f => Identifier("_lookup_" + f))));
+        }
+        foreach (var (_, to) in l.Outputs) Define(to, EType.String);
+        if (l.Outputs.IsEmpty && _columns is not null)
+        {
+            Error(l.Span, $"lookup '{l.Table}' without OUTPUT adds every column of the lookup table, which the translation cannot name after the columns are fixed; name the output fields.");
         }
     }
 
@@ -256,9 +348,16 @@ internal sealed class EsqlWriter(ElasticOptions options)
 
     private void WriteAggregate(AggregateStage a)
     {
-        if (a.Mode != AggregateMode.Group)
+        if (a.Mode == AggregateMode.Running)
         {
-            Error(a.Span, $"'{a.Command}' keeps every row and adds aggregates ({(a.Mode == AggregateMode.Window ? "per group" : "running")}); it is not translated to ES|QL (INLINE STATS is a technical preview).");
+            Error(a.Span, $"'{a.Command}' computes running aggregates in event order; ES|QL has no running aggregation.");
+            return;
+        }
+        var window = a.Mode == AggregateMode.Window;
+        if (window && a.TimeSpan is not null)
+        {
+            // (By _time already binned by a bin stage is fine: grouping by @timestamp keeps its value.)
+            Error(a.Span, $"'{a.Command}' by a time bucket is not translated to ES|QL (INLINE STATS would overwrite the event's @timestamp with the bucket).");
             return;
         }
         var by = new List<string>();
@@ -287,6 +386,11 @@ internal sealed class EsqlWriter(ElasticOptions options)
             aggs.Add(Identifier(agg.OutputName) + " = " + text);
             newTypes[agg.OutputName] = type;
         }
+        if (window)
+        {
+            WriteInlineStats(a, aggs, by, newTypes);
+            return;
+        }
         // Splunk's stats drops rows where a group-by field is missing; ES|QL groups them under null.
         if (a.GroupBy.Length > 0)
             _lines.Add("WHERE " + string.Join(" AND ", a.GroupBy.Select(g => Column(g) + " IS NOT NULL")));
@@ -304,6 +408,23 @@ internal sealed class EsqlWriter(ElasticOptions options)
 
     private bool _lastWasSort;
 
+    /// <summary>eventstats keeps every row and adds the group's aggregates: ES|QL's INLINE STATS (generally available
+    /// since 9.3). ES|QL groups rows missing a group-by field under null; Splunk gives those rows no aggregate, so the
+    /// new columns are nulled for them.</summary>
+    private void WriteInlineStats(AggregateStage a, List<string> aggs, List<string> by, Dictionary<string, EType> newTypes)
+    {
+        _lines.Add("INLINE STATS " + string.Join(", ", aggs) + (by.Count > 0 ? " BY " + string.Join(", ", by) : ""));
+        if (a.GroupBy.Length > 0)
+        {
+            var missing = string.Join(" OR ", a.GroupBy.Select(g => Column(g) + " IS NULL"));
+            _lines.Add("EVAL " + string.Join(", ", a.Aggregations.Select(x => $"{Identifier(x.OutputName)} = CASE({missing}, null, {Identifier(x.OutputName)})")));
+        }
+        foreach (var (k, v) in newTypes) Define(k, v);
+        // INLINE STATS documents no row order.
+        _orderUnknown = true;
+        _lastWasSort = false;
+    }
+
     private string? Aggregation(Ir.Aggregation agg, out EType type)
     {
         type = EType.Number;
@@ -318,8 +439,9 @@ internal sealed class EsqlWriter(ElasticOptions options)
             case "count" or "c":
                 return $"COUNT({Arg()})";
             case "dc" or "distinct_count" when arg is not null:
-                Warn(agg.Span, $"'{fn}' is exact in Splunk; ES|QL's COUNT_DISTINCT is approximate (HyperLogLog++), near-exact up to its precision threshold of 40000 distinct values.");
-                return $"COUNT_DISTINCT({Arg()}, 40000)";
+                // COUNT_DISTINCT is approximate (HyperLogLog++); VALUES collects the distinct values exactly, and
+                // MV_COUNT counts them (null when there is none, where Splunk's dc is 0).
+                return $"COALESCE(MV_COUNT(VALUES({Arg()})), 0)";
             case "values" when arg is not null:
                 // Splunk's values() is the distinct values, sorted lexicographically; VALUES() has no order.
                 type = EType.String;
@@ -342,10 +464,34 @@ internal sealed class EsqlWriter(ElasticOptions options)
                 return $"AVG({NumArg()})";
             case "sum" when arg is not null:
                 return $"SUM({NumArg()})";
+            case "median" when arg is not null:
+            case var perc when arg is not null && PercentileOf(perc) is not null:
+            {
+                var p = fn == "median" ? "50" : PercentileOf(fn)!;
+                Warn(agg.Span, $"'{fn}' is computed by ES|QL's PERCENTILE, which is approximate (TDigest) and interpolates its own way; Splunk's percentiles can differ slightly.");
+                return $"PERCENTILE({NumArg()}, {p})";
+            }
+            case "stdevp" when arg is not null:
+                // STD_DEV is the population standard deviation (ES|QL aggregation functions reference), as stdevp.
+                return $"STD_DEV({NumArg()})";
+            case "stdev" when arg is not null:
+            {
+                // Splunk's stdev is the sample standard deviation: the population one scaled by n/(n-1); 0 for one
+                // value, null for none.
+                var v = NumArg();
+                return $"CASE(COUNT({v}) > 1, SQRT(POW(STD_DEV({v}), 2) * COUNT({v}) / (COUNT({v}) - 1)), COUNT({v}) == 1, 0.0, null)";
+            }
             default:
                 Error(agg.Span, $"The aggregation '{fn}' is not translated to ES|QL yet.");
                 return null;
         }
+    }
+
+    /// <summary>The percentile of <c>perc95</c>, <c>p95</c>, <c>exactperc95</c>, <c>upperperc95</c> (0–100), or null.</summary>
+    private static string? PercentileOf(string function)
+    {
+        var m = Regex.Match(function, @"^(?:exactperc|upperperc|perc|p)(\d{1,2}(?:\.\d+)?|100)$", RegexOptions.CultureInvariant);
+        return m.Success ? m.Groups[1].Value : null;
     }
 
     /// <summary>A Splunk span (<c>1m</c>, <c>1h</c>, <c>30s</c>, <c>1d</c>) as an ES|QL time span literal.</summary>
@@ -601,15 +747,35 @@ internal sealed class EsqlWriter(ElasticOptions options)
         return sb.ToString();
     }
 
+    /// <summary>fillnull: COALESCE each field with the value. A number column takes a numeric value as a number; any
+    /// other column is filled as text (ES|QL's COALESCE needs one type). Without a field list every field is filled,
+    /// which ES|QL can say only once the columns are known (after STATS or KEEP).</summary>
     private void WriteFillNull(FillNullStage f)
     {
-        if (f.Fields.Length == 0)
+        var fields = f.Fields.IsEmpty ? _columns?.Where(c => c != "_time").ToList() : [.. f.Fields];
+        if (fields is null)
         {
-            Error(f.Span, "fillnull without a field list fills every field; ES|QL needs the fields named.");
+            Error(f.Span, "fillnull without a field list fills every field; ES|QL needs the fields named, and they are not known here (before stats, table or fields).");
             return;
         }
-        var value = double.TryParse(f.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out _) ? f.Value : ElasticCommon.Quote(f.Value);
-        _lines.Add("EVAL " + string.Join(", ", f.Fields.Select(x => $"{Column(x)} = COALESCE({(TypeOf(x) == EType.Number || !value.StartsWith('"') ? Column(x) : "TO_STRING(" + Column(x) + ")")}, {value})")));
+        if (fields.Count == 0) return;
+        var numeric = double.TryParse(f.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out _);
+        var parts = new List<string>();
+        foreach (var x in fields)
+        {
+            if (TypeOf(x) == EType.Number && numeric)
+            {
+                parts.Add($"{Identifier(ElasticCommon.TimeField(x))} = COALESCE({Column(x)}, {Number(f.Value)})");
+                Define(x, EType.Number);
+            }
+            else
+            {
+                var column = TypeOf(x) is EType.String ? Column(x) : $"TO_STRING({Column(x)})";
+                parts.Add($"{Identifier(ElasticCommon.TimeField(x))} = COALESCE({column}, {ElasticCommon.Quote(f.Value)})");
+                Define(x, EType.String);
+            }
+        }
+        _lines.Add("EVAL " + string.Join(", ", parts));
     }
 
     private void WriteExtract(ExtractStage x)

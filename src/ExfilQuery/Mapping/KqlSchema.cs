@@ -17,6 +17,17 @@ public sealed class KqlSchema
 {
     private static readonly Lazy<KqlSchema> SentinelSchema = new(() => Parse(EmbeddedData.Read("sentinel_schema.json")));
 
+    private static readonly Lazy<KqlSchema> EcsSchema = new(() => new KqlSchema(
+        ImmutableSortedDictionary<string, IReadOnlyDictionary<string, string>>.Empty,
+        ImmutableSortedDictionary<string, KqlFunctionSchema>.Empty,
+        ImmutableSortedDictionary<string, string>.Empty)
+    {
+        _anyTable = EcsFields.Types.ToImmutableSortedDictionary(kv => kv.Key, kv => EcsFields.Family(kv.Value), StringComparer.Ordinal),
+    });
+
+    /// <summary>For the ECS view: the columns every index pattern has.</summary>
+    private IReadOnlyDictionary<string, string>? _anyTable;
+
     private KqlSchema(ImmutableSortedDictionary<string, IReadOnlyDictionary<string, string>> tables,
         ImmutableSortedDictionary<string, KqlFunctionSchema> functions, ImmutableSortedDictionary<string, string> sources)
     {
@@ -27,6 +38,11 @@ public sealed class KqlSchema
 
     /// <summary>The Sentinel / Defender XDR / ASIM schema embedded in the library.</summary>
     public static KqlSchema Sentinel => SentinelSchema.Value;
+
+    /// <summary>The Elastic Common Schema seen as a schema of this shape: every table name (an index pattern) has
+    /// every ECS field (<see cref="EcsFields"/>) as a column, typed by its <see cref="EcsFields.Family"/>. The
+    /// <c>ecs</c> mapping profile is checked against it.</summary>
+    public static KqlSchema Ecs => EcsSchema.Value;
 
     /// <summary>Table → (column → Kusto type), both ordered by name.</summary>
     public IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> Tables { get; }
@@ -41,6 +57,11 @@ public sealed class KqlSchema
     public bool TryGetColumns(string tableOrFunction, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out IReadOnlyDictionary<string, string>? columns)
     {
         if (Tables.TryGetValue(tableOrFunction, out columns)) return true;
+        if (_anyTable is not null)
+        {
+            columns = _anyTable;
+            return true;
+        }
         if (Functions.TryGetValue(tableOrFunction, out var function))
         {
             columns = function.Columns;

@@ -56,8 +56,11 @@ public static class MappingDiagnostics
     private static Diagnostic Make(DiagnosticDescriptor d, TextSpan span, string message) => new(d.Code, d.Severity, message, span);
 
     /// <summary>A profile name that is not built in.</summary>
-    public static Diagnostic UnknownProfile(string name) =>
-        Make(UnknownProfileDescriptor, TextSpan.Empty, $"Unknown mapping profile '{name}'; the built-in profiles are {string.Join(", ", MappingProfile.BuiltInNames)}.");
+    public static Diagnostic UnknownProfile(string name) => UnknownProfile(name, MappingProfile.BuiltInNames);
+
+    /// <summary>A profile name that is not one of <paramref name="names"/> (the built-in profiles of a target).</summary>
+    public static Diagnostic UnknownProfile(string name, IEnumerable<string> names) =>
+        Make(UnknownProfileDescriptor, TextSpan.Empty, $"Unknown mapping profile '{name}'; the built-in profiles are {string.Join(", ", names)}.");
 
     /// <summary>The mapping file cannot be read as JSON.</summary>
     public static Diagnostic InvalidJson(TextSpan span, string detail) => Make(InvalidJsonDescriptor, span, $"The mapping file is not valid JSON: {detail}");

@@ -62,6 +62,8 @@ internal sealed class ProfileDoc
     public string? Name { get; set; }
     public bool? Identity { get; set; }
     public string? DefaultTable { get; set; }
+    /// <summary>The schema the columns are checked against: "kusto" (the default) or "ecs".</summary>
+    public string? Schema { get; set; }
     public Dictionary<string, TargetDoc> Datasets { get; } = new(StringComparer.Ordinal);
     public Dictionary<string, TargetDoc> Sources { get; } = new(StringComparer.Ordinal);
     public string? SourceNote { get; set; }
@@ -71,7 +73,7 @@ internal sealed class ProfileDoc
 /// that need no schema (transform names and arguments, filter operators). Never throws on bad input.</summary>
 internal sealed class MappingDocumentReader
 {
-    private static readonly string[] TopMembers = ["name", "identity", "defaultTable", "datasets", "sources"];
+    private static readonly string[] TopMembers = ["name", "identity", "defaultTable", "schema", "datasets", "sources"];
     private static readonly string[] DatasetMembers = ["table", "function", "filters", "note", "fields"];
     private static readonly string[] SourceMembers = ["macro", "selectors", "match", "table", "function", "filters", "note", "fields", "prefixes"];
     private static readonly string[] FieldMembers = ["column", "transform", "args", "values", "default", "note"];
@@ -141,6 +143,15 @@ internal sealed class MappingDocumentReader
                 else Invalid(["identity"], "expected true or false.");
             }
             if (root.TryGetProperty("defaultTable", out var defaultTable)) doc.DefaultTable = ReadString(defaultTable, ["defaultTable"], allowNull: false);
+            if (root.TryGetProperty("schema", out var schema))
+            {
+                doc.Schema = ReadString(schema, ["schema"], allowNull: false);
+                if (doc.Schema is not null and not ("kusto" or "ecs"))
+                {
+                    Invalid(["schema"], "expected \"kusto\" or \"ecs\".");
+                    doc.Schema = null;
+                }
+            }
             if (root.TryGetProperty("$source", out var source) && source.ValueKind == JsonValueKind.String) doc.SourceNote = source.GetString();
             if (root.TryGetProperty("datasets", out var datasets))
             {

@@ -14,12 +14,13 @@ public sealed class MappingProfile
     private readonly ImmutableSortedDictionary<string, DatasetMapping> _datasets;
     private readonly ImmutableSortedDictionary<string, string> _unmappedDatasets;
 
-    private MappingProfile(string name, ImmutableArray<string> documents, bool isIdentity, string? defaultTable, string? source,
+    private MappingProfile(string name, ImmutableArray<string> documents, KqlSchema schema, bool isIdentity, string? defaultTable, string? source,
         ImmutableSortedDictionary<string, DatasetMapping> datasets, ImmutableSortedDictionary<string, string> unmappedDatasets,
         ImmutableArray<SourceMapping> sources, ImmutableArray<UnmappedSource> unmappedSources)
     {
         Name = name;
         _documents = documents;
+        Schema = schema;
         IsIdentity = isIdentity;
         DefaultTable = defaultTable;
         Source = source;
@@ -45,8 +46,12 @@ public sealed class MappingProfile
     /// <summary>The built-in profile's "$source" note: where its facts come from.</summary>
     public string? Source { get; }
 
-    /// <summary>The schema the profile's columns are checked against.</summary>
-    public KqlSchema Schema => KqlSchema.Sentinel;
+    /// <summary>The schema the profile's columns are checked against: <see cref="KqlSchema.Sentinel"/>, or
+    /// <see cref="KqlSchema.Ecs"/> for a profile whose document says <c>"schema": "ecs"</c>.</summary>
+    public KqlSchema Schema { get; }
+
+    /// <summary>The built-in profile names of the Elastic backends (ES|QL and EQL): ecs, none.</summary>
+    public static ImmutableArray<string> ElasticBuiltInNames { get; } = ["ecs", "none"];
 
     /// <summary>The CIM catalog the profile's fields are checked against.</summary>
     public CimCatalog Catalog => CimCatalog.Default;
@@ -66,12 +71,19 @@ public sealed class MappingProfile
 
     /// <summary>Loads a built-in profile: defender, sentinel, asim or none. An unknown name gives MAP0001 and the
     /// identity profile (so that callers always have a profile; check the diagnostics).</summary>
-    public static MappingProfile Load(string name, out ImmutableArray<Diagnostic> diagnostics)
+    public static MappingProfile Load(string name, out ImmutableArray<Diagnostic> diagnostics) => LoadBuiltIn(name, BuiltInNames, out diagnostics);
+
+    /// <summary>Loads a built-in profile of the Elastic backends: ecs (Elastic Common Schema fields, index patterns
+    /// of Elastic Defend and the Elastic integrations, checked against <see cref="KqlSchema.Ecs"/>) or none. An
+    /// unknown name gives MAP0001 and the identity profile.</summary>
+    public static MappingProfile LoadElastic(string name, out ImmutableArray<Diagnostic> diagnostics) => LoadBuiltIn(name, ElasticBuiltInNames, out diagnostics);
+
+    private static MappingProfile LoadBuiltIn(string name, ImmutableArray<string> names, out ImmutableArray<Diagnostic> diagnostics)
     {
-        if (!BuiltInNames.Contains(name))
+        if (!names.Contains(name))
         {
             var identity = Build(["{\"name\":\"none\",\"identity\":true,\"defaultTable\":\"Events\"}"], out _)!;
-            diagnostics = [MappingDiagnostics.UnknownProfile(name)];
+            diagnostics = [MappingDiagnostics.UnknownProfile(name, names)];
             return identity;
         }
         diagnostics = [];
@@ -155,7 +167,8 @@ public sealed class MappingProfile
             if (merged is null) merged = doc;
             else Merge(merged, doc, i == last ? report : null, locator);
         }
-        var builder = new ProfileBuilder(catalog, KqlSchema.Sentinel, last, lastLocator, report);
+        var schema = merged!.Schema == "ecs" ? KqlSchema.Ecs : KqlSchema.Sentinel;
+        var builder = new ProfileBuilder(catalog, schema, last, lastLocator, report);
         var profile = builder.Build(merged!, documents);
         diagnostics = report.ToImmutable();
         return profile;
@@ -251,7 +264,7 @@ public sealed class MappingProfile
                     Prefixes = prefixes,
                 });
             }
-            return new MappingProfile(doc.Name ?? "custom", documents, identity, identity ? doc.DefaultTable ?? "Events" : null, doc.SourceNote,
+            return new MappingProfile(doc.Name ?? "custom", documents, schema, identity, identity ? doc.DefaultTable ?? "Events" : null, doc.SourceNote,
                 datasets.ToImmutable(), unmappedDatasets.ToImmutable(), sources.ToImmutable(), unmappedSources.ToImmutable());
         }
 

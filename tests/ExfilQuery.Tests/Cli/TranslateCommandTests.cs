@@ -364,8 +364,8 @@ public sealed class TranslateCommandTests
     }
 
     [TestCase(new[] { "translate", "index=x" }, "'translate': --to is required: kql, esql or eql.")]
-    [TestCase(new[] { "translate", "--to", "eql", "--profile", "defender", "index=x" }, "'translate': --to eql supports profile 'none' only so far.")]
-    [TestCase(new[] { "translate", "--to=esql", "--table", "T", "index=x" }, "'translate': --table applies to --to kql only.")]
+    [TestCase(new[] { "translate", "--to", "eql", "--index=", "index=x" }, "'translate': --index needs an index pattern.")]
+    [TestCase(new[] { "translate", "--to=esql", "--table", "T", "index=x" }, "'translate': --table applies to --to kql only (esql and eql take --index).")]
     [TestCase(new[] { "translate", "--to", "kql", "--index", "x-*", "index=x" }, "'translate': --index applies to --to eql and --to esql only.")]
     [TestCase(new[] { "translate", "--to", "sql", "index=x" }, "'translate': unknown target 'sql'; the targets are kql, esql and eql.")]
     [TestCase(new[] { "translate", "--to", "KQL", "index=x" }, "'translate': unknown target 'KQL'; the targets are kql, esql and eql.")]
@@ -403,6 +403,28 @@ public sealed class TranslateCommandTests
         Assert.That(eql.ExitCode, Is.EqualTo(ExitCodes.Ok));
         Assert.That(eql.Stdout, Does.StartWith("any where process_name : \"*rclone*\"\nstatus: partial\nwarning EQL0002 at 1:25: "));
         Assert.That(eql.Stdout, Does.EndWith("threshold rule: group by host; count >= 6\n"));
+    }
+
+    [Test]
+    public void ElasticEcsProfileMappingFileAndStrict()
+    {
+        const string search = "| tstats count from datamodel=Endpoint.Processes where Processes.process_name=rclone.exe by Processes.dest";
+        var eql = Exfilq("translate", "--to", "eql", "--profile", "ecs", search);
+        Assert.That(eql.ExitCode, Is.EqualTo(ExitCodes.Ok));
+        Assert.That(eql.Stdout, Does.StartWith("process where event.type == \"start\" and process.name : \"rclone.exe\"\nstatus: partial\n"));
+        Assert.That(eql.Stdout, Does.EndWith("index: logs-endpoint.events.process-*\nthreshold rule: group by host.name; count >= 1\n"));
+
+        var dir = TempDirectory();
+        File.WriteAllText(Path.Combine(dir, "m.json"), """{"datasets": {"Endpoint.Processes": {"table": "my-*", "fields": {"dest": {"column": "hostx"}}}}}""");
+        var esql = RunIn(string.Empty, dir, "translate", "--to", "esql", "--profile", "ecs", "--mapping", "m.json", search);
+        Assert.That(esql.ExitCode, Is.EqualTo(ExitCodes.Ok));
+        Assert.That(esql.Stdout, Does.StartWith("FROM my-*\n"));
+        Assert.That(esql.Stdout, Does.Contain("warning MAP0008 at m.json:1:")
+            .And.Contain("| WHERE TO_LOWER(process.name) == \"rclone.exe\"\n| WHERE hostx IS NOT NULL\n| STATS count = COUNT(*) BY hostx\n"));
+
+        var strict = Exfilq("translate", "--to", "esql", "--profile", "ecs", "--strict", "| tstats count from datamodel=Endpoint.Processes by Processes.process_hash");
+        Assert.That(strict.ExitCode, Is.EqualTo(ExitCodes.Errors));
+        Assert.That(strict.Stdout, Does.StartWith("status: failed\nerror MAP0020 at 1:"));
     }
 
     // ------------------------------------------------------------------ expected output, by hand
