@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using ExfilQuery.Diagnostics;
 using ExfilQuery.Syntax;
