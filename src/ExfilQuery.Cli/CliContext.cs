@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using ExfilQuery.Diagnostics;
 using ExfilQuery.Macros;
 
@@ -35,7 +34,22 @@ internal static class MacroLoading
         return library;
     }
 
-    private static void Report(ImmutableArray<Diagnostic> diagnostics, CliContext context)
+    private static readonly string DefaultMacros = Path.Combine("fixtures", "splunk", "macros.jsonl");
+
+    /// <summary>Parse options with the macro library named by <c>--macros</c> (<paramref name="given"/>), or else
+    /// with fixtures/splunk/macros.jsonl when it is found (current directory or repository root); the library used
+    /// is named on standard error.</summary>
+    public static ParseOptions LoadOrDefault(string? given, CliContext context)
+    {
+        var macros = given is not null ? context.ResolvePath(given) : DemoCommand.FindDefault(DefaultMacros, context, File.Exists);
+        if (macros is null) return ParseOptions.Default;
+        var library = Load(macros, context);
+        context.Error.Write(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"exfilq: using {library.Count} macros from {macros}\n"));
+        return ParseOptions.Default.WithMacros(library);
+    }
+
+    /// <summary>Diagnostics about a file rather than a search: one line each on standard error.</summary>
+    internal static void Report(IEnumerable<Diagnostic> diagnostics, CliContext context)
     {
         foreach (var d in diagnostics)
         {

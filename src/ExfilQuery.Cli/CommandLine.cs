@@ -117,6 +117,9 @@ internal static class Usage
         "       exfilq translate --to kql [OPTIONS] [SEARCH | -]\n" +
         "       exfilq translate --to kql --batch FILE|- [OPTIONS]\n" +
         "       exfilq demo [DIR] [--macros FILE] [--tree]\n" +
+        "       exfilq eval --events FILE|DIR [OPTIONS] [SEARCH | -]\n" +
+        "       exfilq eval --events FILE|DIR --batch FILE|- [OPTIONS]\n" +
+        "       exfilq test [DIR] [--macros FILE] [--junit FILE]\n" +
         "       exfilq --help | --version\n";
 
     public const string Parse =
@@ -190,6 +193,56 @@ internal static class Usage
         "Exit codes: 0 every search parses, 1 some search has parse errors (a failed translation alone does\n" +
         "not change the exit code), 2 usage error or unreadable directory.\n";
 
+    public const string Eval =
+        "Usage: exfilq eval --events FILE|DIR [--macros FILE] [--lookups DIR] [--now TIME] [--add-on-fields]\n" +
+        "                   [--format table|json|csv] [SEARCH | -]\n" +
+        "       exfilq eval --events FILE|DIR --batch FILE|- [--macros FILE] [--lookups DIR] [--now TIME]\n" +
+        "\n" +
+        "Run one Splunk SPL search in-process over the events of FILE (or of every file under DIR: JSON Lines,\n" +
+        "Splunk XmlWinEventLog, CSV with a header, or plain text lines) and print the result rows: a table\n" +
+        "(default; columns in order of first appearance, a multivalue cell on several lines), JSON Lines (one\n" +
+        "object per row, every value a string, a multivalue field an array, _time ISO-8601 UTC) or CSV. The\n" +
+        "search's diagnostics follow the table on standard output, or go to standard error with json and csv.\n" +
+        "Event lines that cannot be read are reported on standard error (EVL0007) and left out.\n" +
+        "\n" +
+        "With --batch, read JSON Lines ({\"id\": ..., \"search\": \"...\"} per line; '-' is standard input)\n" +
+        "and write one line per search to standard output:\n" +
+        "  {\"id\":...,\"status\":\"ok|failed\",\"rows\":N,\"results\":[first 100 rows],\n" +
+        "   \"diagnostics\":[{\"code\",\"severity\",\"message\",\"line\",\"column\"}]}\n" +
+        "and a one-line summary to standard error. failed: some diagnostic is an error, so the rows may\n" +
+        "differ from Splunk's.\n" +
+        "\n" +
+        "Options:\n" +
+        "  --events PATH    event file, or folder of event files (required)\n" +
+        "  --macros FILE    macro library: macros.jsonl (security_content) or Splunk macros.conf\n" +
+        "  --lookups DIR    folder of lookup tables: NAME.csv, or lookup_definitions.jsonl naming the CSV files\n" +
+        "  --now TIME       \"now\" for earliest/latest and now(): ISO-8601 or epoch seconds (default 1970-01-01)\n" +
+        "  --add-on-fields  give raw events the add-ons' search-time CIM fields (process_name, dest, user, ...)\n" +
+        "  --format FORMAT  table (default), json or csv\n" +
+        "  --batch FILE     evaluate every search of a JSON Lines file\n" +
+        "  --               end of options (for a search that starts with '-')\n" +
+        "\n" +
+        "Exit codes: 0 no error diagnostics, 1 some search has an error diagnostic (it does not parse, or a\n" +
+        "part of it is not evaluated), 2 usage error or unreadable file.\n";
+
+    public const string Test =
+        "Usage: exfilq test [DIR] [--macros FILE] [--junit FILE]\n" +
+        "\n" +
+        "Run every detection fixture under DIR (default fixtures/detections, also looked up from the\n" +
+        "repository root): each folder with an expected.json holds one search (.spl, or a security_content\n" +
+        "YAML with 'search:'), its positive events in events/ and near-miss events in negative/\n" +
+        "(fixtures/detections/README.md). A fixture passes when its events give the expected rows (or at\n" +
+        "least the minimum count) without error diagnostics, and its negative events give no row. Prints\n" +
+        "one line per fixture (PASS, FAIL with the reasons, or PENDING with the reason from expected.json)\n" +
+        "and the counts. Macros default to fixtures/splunk/macros.jsonl when it exists.\n" +
+        "\n" +
+        "Options:\n" +
+        "  --macros FILE   macro library: macros.jsonl (security_content) or Splunk macros.conf\n" +
+        "  --junit FILE    also write the outcomes as JUnit XML (pending fixtures are <skipped>)\n" +
+        "\n" +
+        "Exit codes: 0 no fixture failed (pending ones do not fail), 1 some fixture failed, 2 usage error or\n" +
+        "no fixture found.\n";
+
     public const string Full =
         "exfilq - read Splunk SPL detection searches\n" +
         "\n" +
@@ -199,8 +252,11 @@ internal static class Usage
         "  parse     parse one search (argument or standard input), or a JSON Lines file with --batch\n" +
         "  translate translate one search to KQL (argument or standard input), or a JSON Lines file with --batch\n" +
         "  demo      parse and translate the bundled example searches and show the results\n" +
+        "  eval      run one search (or a JSON Lines file with --batch) over event files, in-process\n" +
+        "  test      run every detection fixture of a folder and print a pass/fail table\n" +
         "\n" +
-        "Run 'exfilq help parse', 'exfilq help translate' or 'exfilq help demo' for the options of a command.\n" +
+        "Run 'exfilq help parse', 'exfilq help translate', 'exfilq help demo', 'exfilq help eval' or\n" +
+        "'exfilq help test' for the options of a command.\n" +
         "\n" +
         "Exit codes: 0 no errors, 1 some search has error diagnostics, 2 usage error or unreadable file.\n";
 }

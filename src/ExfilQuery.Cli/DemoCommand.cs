@@ -15,7 +15,6 @@ internal static class DemoCommand
     private static readonly CommandSpec Spec = new("demo", ["--tree"], ["--macros"], MaxPositionals: 1);
 
     private static readonly string DefaultDirectory = Path.Combine("fixtures", "seeds");
-    private static readonly string DefaultMacros = Path.Combine("fixtures", "splunk", "macros.jsonl");
 
     /// <summary>Runs the command with the arguments after <c>demo</c>.</summary>
     public static int Run(IReadOnlyList<string> args, CliContext context)
@@ -26,15 +25,8 @@ internal static class DemoCommand
             context.Out.Write(Usage.Demo);
             return ExitCodes.Ok;
         }
-        var directory = FindDirectory(parsed.Positionals.Count > 0 ? parsed.Positionals[0] : null, context);
-        var options = ParseOptions.Default;
-        var macros = parsed.Value("--macros") is { } m ? context.ResolvePath(m) : FindDefault(DefaultMacros, context, File.Exists);
-        if (macros is not null)
-        {
-            var library = MacroLoading.Load(macros, context);
-            context.Error.Write(string.Create(CultureInfo.InvariantCulture, $"exfilq: using {library.Count} macros from {macros}\n"));
-            options = options.WithMacros(library);
-        }
+        var directory = FindDirectory(parsed.Positionals.Count > 0 ? parsed.Positionals[0] : null, DefaultDirectory, context);
+        var options = MacroLoading.LoadOrDefault(parsed.Value("--macros"), context);
 
         var files = Directory.EnumerateFiles(directory)
             .Where(f => HasExtension(f, ".jsonl") || HasExtension(f, ".spl"))
@@ -180,7 +172,9 @@ internal static class DemoCommand
         return (string.IsNullOrEmpty(name) ? null : name, text[offset..].TrimEnd('\r', '\n'));
     }
 
-    private static string FindDirectory(string? given, CliContext context)
+    /// <summary>The folder <paramref name="given"/> on the command line, or else <paramref name="defaultDirectory"/>
+    /// found as <see cref="FindDefault"/> finds it.</summary>
+    internal static string FindDirectory(string? given, string defaultDirectory, CliContext context)
     {
         if (given is not null)
         {
@@ -188,13 +182,13 @@ internal static class DemoCommand
             if (!Directory.Exists(full)) throw new CliFailureException($"directory '{full}' not found.");
             return full;
         }
-        return FindDefault(DefaultDirectory, context, Directory.Exists)
-            ?? throw new CliFailureException($"no '{DefaultDirectory}' directory in '{context.CurrentDirectory}' or in the repository root; give DIR.");
+        return FindDefault(defaultDirectory, context, Directory.Exists)
+            ?? throw new CliFailureException($"no '{defaultDirectory}' directory in '{context.CurrentDirectory}' or in the repository root; give DIR.");
     }
 
     /// <summary>The first existing <paramref name="relative"/> under the current directory, the repository root
     /// above it, or the repository root above the tool itself.</summary>
-    private static string? FindDefault(string relative, CliContext context, Func<string, bool> exists)
+    internal static string? FindDefault(string relative, CliContext context, Func<string, bool> exists)
     {
         var candidates = new List<string> { Path.Combine(context.CurrentDirectory, relative) };
         if (FindRepositoryRoot(context.CurrentDirectory) is { } root) candidates.Add(Path.Combine(root, relative));

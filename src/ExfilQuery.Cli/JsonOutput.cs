@@ -2,6 +2,8 @@ using System.Buffers;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using ExfilQuery.Evaluation;
+using ExfilQuery.Testing;
 
 namespace ExfilQuery.Cli;
 
@@ -46,6 +48,33 @@ internal sealed class JsonOutput
         if (query is null) _writer.WriteNull("query");
         else _writer.WriteString("query", query);
         return Finish(diagnostics);
+    }
+
+    /// <summary>The <c>exfilq eval --batch</c> output line for one search, without its line break:
+    /// <c>{"id":...,"status":"ok|failed","rows":N,"results":[...],"diagnostics":[...]}</c>; <c>results</c> holds at
+    /// most <paramref name="maxResults"/> rows in the shape of <see cref="ResultRows.WriteJson"/>.</summary>
+    public string EvaluationLine(JsonElement? id, string status, IReadOnlyList<Event> rows, int maxResults, IEnumerable<JsonDiagnostic> diagnostics)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentNullException.ThrowIfNull(diagnostics);
+        Start(id);
+        _writer.WriteString("status", status);
+        _writer.WriteNumber("rows", rows.Count);
+        _writer.WriteStartArray("results");
+        foreach (var row in rows.Take(maxResults)) ResultRows.WriteJson(_writer, row);
+        _writer.WriteEndArray();
+        return Finish(diagnostics);
+    }
+
+    /// <summary>One result row as a JSON object on one line (<c>exfilq eval --format json</c>).</summary>
+    public string RowLine(Event row)
+    {
+        _buffer.ResetWrittenCount();
+        _writer.Reset(_buffer);
+        ResultRows.WriteJson(_writer, row);
+        _writer.Flush();
+        return Encoding.UTF8.GetString(_buffer.WrittenSpan);
     }
 
     private void Start(JsonElement? id)

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using ExfilQuery.Diagnostics;
 using ExfilQuery.Syntax;
@@ -49,49 +48,15 @@ internal static class ParseCommand
 
     private static int RunBatch(string path, ParseOptions options, CliContext context)
     {
-        var stopwatch = Stopwatch.StartNew();
-        TextReader reader;
-        if (path == "-")
-        {
-            reader = context.In;
-        }
-        else
-        {
-            var full = context.ResolvePath(path);
-            if (!File.Exists(full)) throw new CliFailureException($"batch input '{full}' not found.");
-            reader = new StreamReader(full, new System.Text.UTF8Encoding(false), detectEncodingFromByteOrderMarks: true);
-        }
-        int total = 0, ok = 0;
+        var ok = 0;
         var json = new JsonOutput();
-        try
+        var total = BatchRun.Run(path, context, record =>
         {
-            foreach (var record in JsonLinesInput.Read(reader))
-            {
-                total++;
-                string line;
-                if (record.Search is null)
-                {
-                    line = json.ResultLine(record.Id, false,
-                        [new JsonDiagnostic(CliDiagnostics.InputLineUnreadable, "error", record.Error ?? "This line cannot be read.", record.Line, 1)]);
-                }
-                else
-                {
-                    line = BatchLine(json, record, record.Search, options, out var searchOk);
-                    if (searchOk) ok++;
-                }
-                context.Out.Write(line);
-                context.Out.Write('\n');
-            }
-        }
-        finally
-        {
-            if (!ReferenceEquals(reader, context.In)) reader.Dispose();
-        }
-        stopwatch.Stop();
-        var ms = stopwatch.Elapsed.TotalMilliseconds;
-        var perSecond = total / Math.Max(stopwatch.Elapsed.TotalSeconds, 1e-9);
-        context.Error.Write(string.Create(CultureInfo.InvariantCulture,
-            $"parsed {total} searches: {ok} ok, {total - ok} with errors ({ms:0} ms, {perSecond:0} searches/s)\n"));
+            if (record.Search is null) return json.ResultLine(record.Id, false, [BatchRun.Unreadable(record)]);
+            var line = BatchLine(json, record, record.Search, options, out var searchOk);
+            if (searchOk) ok++;
+            return line;
+        }, (n, timing) => string.Create(CultureInfo.InvariantCulture, $"parsed {n} searches: {ok} ok, {n - ok} with errors {timing}"));
         return ok == total ? ExitCodes.Ok : ExitCodes.Errors;
     }
 

@@ -52,6 +52,10 @@ internal static class Program
                     return TranslateCommand.Run(rest, context);
                 case "demo":
                     return DemoCommand.Run(rest, context);
+                case "eval":
+                    return EvalCommand.Run(rest, context);
+                case "test":
+                    return TestCommand.Run(rest, context);
                 case "--help" or "-h" or "help":
                     return Help(rest, context);
                 case "--version":
@@ -84,6 +88,8 @@ internal static class Program
             "parse" => Usage.Parse,
             "translate" => Usage.Translate,
             "demo" => Usage.Demo,
+            "eval" => Usage.Eval,
+            "test" => Usage.Test,
             _ => throw new UsageException($"unknown command '{rest[0]}'."),
         };
         context.Out.Write(text);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using ExfilQuery.Diagnostics;
@@ -203,59 +202,28 @@ internal static class TranslateCommand
 
     private static int RunBatch(string path, ParseOptions parseOptions, Target target, MappingFile? mapping, CliContext context)
     {
-        var stopwatch = Stopwatch.StartNew();
-        TextReader reader;
-        if (path == "-")
-        {
-            reader = context.In;
-        }
-        else
-        {
-            var full = context.ResolvePath(path);
-            if (!File.Exists(full)) throw new CliFailureException($"batch input '{full}' not found.");
-            reader = new StreamReader(full, new UTF8Encoding(false), detectEncodingFromByteOrderMarks: true);
-        }
-        int total = 0, fullCount = 0, partial = 0, failed = 0;
+        int fullCount = 0, partial = 0, failed = 0;
         var anyErrors = false;
         var json = new JsonOutput();
-        try
+        BatchRun.Run(path, context, record =>
         {
-            foreach (var record in JsonLinesInput.Read(reader))
+            if (record.Search is null)
             {
-                total++;
-                string line;
-                if (record.Search is null)
-                {
-                    failed++;
-                    line = json.TranslationLine(record.Id, "failed", null,
-                        [new JsonDiagnostic(CliDiagnostics.InputLineUnreadable, "error", record.Error ?? "This line cannot be read.", record.Line, 1)]);
-                }
-                else
-                {
-                    var translation = Translate(record.Search, parseOptions, target, out _, out _);
-                    switch (translation.Status)
-                    {
-                        case TranslationStatus.Full: fullCount++; break;
-                        case TranslationStatus.Partial: partial++; break;
-                        default: failed++; break;
-                    }
-                    if (Failed(translation)) anyErrors = true;
-                    line = json.TranslationLine(record.Id, translation.StatusName, translation.Query,
-                        JsonDiagnostics(translation.Diagnostics, new SourceText(record.Search), mapping));
-                }
-                context.Out.Write(line);
-                context.Out.Write('\n');
+                failed++;
+                return json.TranslationLine(record.Id, "failed", null, [BatchRun.Unreadable(record)]);
             }
-        }
-        finally
-        {
-            if (!ReferenceEquals(reader, context.In)) reader.Dispose();
-        }
-        stopwatch.Stop();
-        var ms = stopwatch.Elapsed.TotalMilliseconds;
-        var perSecond = total / Math.Max(stopwatch.Elapsed.TotalSeconds, 1e-9);
-        context.Error.Write(string.Create(CultureInfo.InvariantCulture,
-            $"translated {total} searches: {fullCount} full, {partial} partial, {failed} failed ({ms:0} ms, {perSecond:0} searches/s)\n"));
+            var translation = Translate(record.Search, parseOptions, target, out _, out _);
+            switch (translation.Status)
+            {
+                case TranslationStatus.Full: fullCount++; break;
+                case TranslationStatus.Partial: partial++; break;
+                default: failed++; break;
+            }
+            if (Failed(translation)) anyErrors = true;
+            return json.TranslationLine(record.Id, translation.StatusName, translation.Query,
+                JsonDiagnostics(translation.Diagnostics, new SourceText(record.Search), mapping));
+        }, (n, timing) => string.Create(CultureInfo.InvariantCulture,
+            $"translated {n} searches: {fullCount} full, {partial} partial, {failed} failed {timing}"));
         return failed == 0 && !anyErrors ? ExitCodes.Ok : ExitCodes.Errors;
     }
 }

@@ -29,6 +29,9 @@ public sealed class TranslateCommandTests
         "       exfilq translate --to kql [OPTIONS] [SEARCH | -]\n" +
         "       exfilq translate --to kql --batch FILE|- [OPTIONS]\n" +
         "       exfilq demo [DIR] [--macros FILE] [--tree]\n" +
+        "       exfilq eval --events FILE|DIR [OPTIONS] [SEARCH | -]\n" +
+        "       exfilq eval --events FILE|DIR --batch FILE|- [OPTIONS]\n" +
+        "       exfilq test [DIR] [--macros FILE] [--junit FILE]\n" +
         "       exfilq --help | --version\n" +
         "Try 'exfilq --help' for more information.\n";
 

@@ -117,10 +117,12 @@ public class EventReaderTests
     {
         var doc = File.ReadAllText(TestData.Repo("docs", "DIAGNOSTICS.md"));
         var headings = Regex.Matches(doc, @"^## ([A-Z]{3}\d{4})\s*$", RegexOptions.Multiline).Select(m => m.Groups[1].Value).ToList();
-        // The streaming runs of CompiledDetection have their own catalogue (EVL0040-EVL0049).
-        var codes = EvaluationDiagnostics.All.Concat(StreamingDiagnostics.All).Select(d => d.Code).ToList();
+        // The streaming runs of CompiledDetection have their own catalogue (EVL0040-EVL0049); EVL0030-EVL0039 belong
+        // to the fixture harness (ExfilQuery.Testing.FixtureDiagnostics).
+        var codes = EvaluationDiagnostics.All.Concat(StreamingDiagnostics.All).Concat(ExfilQuery.Testing.FixtureDiagnostics.All).Select(d => d.Code).ToList();
         Assert.That(codes, Is.Unique);
         Assert.That(codes, Has.All.Matches(@"^EVL\d{4}$"));
+        Assert.That(ExfilQuery.Testing.FixtureDiagnostics.All.Select(d => d.Code), Has.All.Matches(@"^EVL003\d$"));
         Assert.That(codes.Where(c => !headings.Contains(c)), Is.Empty, "codes without a '## EVLxxxx' section in docs/DIAGNOSTICS.md");
         Assert.That(headings.Where(h => h.StartsWith("EVL", StringComparison.Ordinal) && !codes.Contains(h)), Is.Empty);
     }

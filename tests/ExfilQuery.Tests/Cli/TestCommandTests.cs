@@ -1,0 +1,98 @@
+using System.Xml.Linq;
+using ExfilQuery.Cli;
+using NUnit.Framework;
+using static ExfilQuery.Tests.Cli.CliTestSupport;
+
+namespace ExfilQuery.Tests.Cli;
+
+/// <summary><c>exfilq test</c>: the pass/fail table, JUnit XML, exit codes; on the bundled fixtures and on small
+/// fixtures made in a temporary folder.</summary>
+[TestFixture]
+public sealed class TestCommandTests
+{
+    private static string MakeFixture(string root, string name, string expected, string negative = "{\"p\":\"y\"}\n")
+    {
+        var dir = Path.Combine(root, name);
+        Directory.CreateDirectory(Path.Combine(dir, "events"));
+        Directory.CreateDirectory(Path.Combine(dir, "negative"));
+        File.WriteAllText(Path.Combine(dir, "search.spl"), "# header\np=x | stats count by p\n");
+        // search matches X case-insensitively; stats groups by the exact value, so x and X are two rows.
+        File.WriteAllText(Path.Combine(dir, "events", "e.jsonl"), "{\"p\":\"x\"}\n{\"p\":\"X\"}\n{\"p\":\"x\"}\n");
+        File.WriteAllText(Path.Combine(dir, "negative", "n.jsonl"), negative);
+        File.WriteAllText(Path.Combine(dir, "expected.json"), expected);
+        return dir;
+    }
+
+    [Test]
+    public void PassingAndPendingFixturesExitZero()
+    {
+        var root = TempDirectory();
+        MakeFixture(root, "a_pass", """{"rows":[{"p":"X","count":"1"},{"p":"x","count":"2"}]}""");
+        MakeFixture(root, "b_pending", """{"min_rows":1,"pending":"needs the mapping"}""");
+        var run = Exfilq("test", root);
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Ok), run.Stdout);
+        Assert.That(run.Stdout, Is.EqualTo(
+            "result   fixture    rows negative\n" +
+            "PASS     a_pass        2        0\n" +
+            "PENDING  b_pending     2        0  needs the mapping (now passes: remove 'pending')\n" +
+            "2 fixtures: 1 passed, 0 failed, 1 pending\n"));
+        Assert.That(run.Stderr, Does.Match(@"ran 2 fixtures from .* in \d+ ms\n$"));
+    }
+
+    [Test]
+    public void AFailureIsListedUnderItsFixtureAndExitsOne()
+    {
+        var root = TempDirectory();
+        MakeFixture(root, "fails", """{"rows":[{"p":"X","count":"1"},{"p":"x","count":"3"}]}""", negative: "{\"p\":\"x\"}\n");
+        var run = Exfilq("test", root);
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Errors));
+        Assert.That(Lines(run.Stdout), Is.EqualTo(new[]
+        {
+            "result   fixture  rows negative",
+            "FAIL     fails       2        1",
+            "    row 2: count = [2], expected [3].",
+            "    negative: 1 row(s), expected none; first: p=x count=1",
+            "1 fixtures: 0 passed, 1 failed, 0 pending",
+        }));
+    }
+
+    [Test]
+    public void JUnitReportIsWritten()
+    {
+        var root = TempDirectory();
+        MakeFixture(root, "ok", """{"min_rows":1}""");
+        MakeFixture(root, "bad", """{"min_rows":3}""");
+        var report = Path.Combine(TempDirectory(), "junit.xml");
+        var run = Exfilq("test", root, "--junit", report);
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Errors));
+        var doc = XDocument.Load(report);
+        var suite = doc.Root!.Element("testsuite")!;
+        Assert.That((string?)suite.Attribute("tests"), Is.EqualTo("2"));
+        Assert.That((string?)suite.Attribute("failures"), Is.EqualTo("1"));
+        Assert.That(suite.Elements("testcase").Select(t => (string?)t.Attribute("name")), Is.EqualTo(new[] { "bad", "ok" }));
+        Assert.That(suite.Elements("testcase").Select(t => t.Attribute("time")), Has.All.Not.Null);
+        Assert.That((string?)suite.Element("testcase")!.Element("failure")!.Attribute("message"), Is.EqualTo("events: 2 row(s), expected at least 3."));
+    }
+
+    [Test]
+    public void BundledFixturesPassOrArePending()
+    {
+        // The default folder is found from the repository root; the bundled macro library is loaded by default.
+        var run = RunIn("", RepositoryRoot(), "test");
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Ok), run.Stdout);
+        Assert.That(run.Stderr, Does.StartWith("exfilq: using "));
+        Assert.That(Lines(run.Stdout)[^1], Does.Match(@"^16 fixtures: \d+ passed, 0 failed, \d+ pending$"));
+        Assert.That(run.Stdout, Does.Not.Contain("FAIL"));
+    }
+
+    [Test]
+    public void NoFixturesOrMissingFolderExitTwo()
+    {
+        var empty = Exfilq("test", TempDirectory());
+        Assert.That(empty.ExitCode, Is.EqualTo(ExitCodes.Usage));
+        Assert.That(empty.Stderr, Does.Contain("exfilq: no fixtures (folders with expected.json) under "));
+        var missing = Exfilq("test", Path.Combine(TempDirectory(), "none"));
+        Assert.That(missing.ExitCode, Is.EqualTo(ExitCodes.Usage));
+        Assert.That(Exfilq("test", "--junit", "", "x").ExitCode, Is.EqualTo(ExitCodes.Usage));
+    }
+}
