@@ -58,21 +58,29 @@ public static partial class DetectionEvaluator
         }
 
         /// <summary>Search-time add-on fields for raw searches (<see cref="EvaluationOptions.AddOnFields"/>): the
-        /// first source of any dataset that takes the event adds its derived CIM fields without the dataset prefix.</summary>
+        /// first source of any dataset that takes the event adds its derived CIM fields without the dataset prefix,
+        /// then every source of <see cref="AddOnFieldMapping.Default"/> that takes it adds its add-on fields
+        /// (<c>Logon_ID</c>, ...). A field the event already has is kept.</summary>
         private void AddOnFields(List<Event> rows)
         {
             var mapping = Options.CimSources ?? CimSourceMapping.Default;
+            var addOn = AddOnFieldMapping.Default;
             foreach (var row in rows)
             {
                 IReadOnlyList<string> Raw(string field) => row[field].Values;
                 var source = mapping.Datasets.Keys.Select(d => mapping.Select(d, Raw)).FirstOrDefault(s => s is not null);
-                if (source is null) continue;
-                foreach (var (name, rule) in source.Fields)
-                {
-                    if (row.Has(name)) continue;
-                    var values = rule.Apply(Raw);
-                    if (values.Count > 0) row.Set(name, values.Count == 1 ? FieldValue.String(values[0]) : FieldValue.Multi(values));
-                }
+                if (source is not null) AddFields(row, source, Raw);
+                foreach (var extra in addOn.Sources.Where(s => s.Matches(Raw)).ToList()) AddFields(row, extra, Raw);
+            }
+        }
+
+        private static void AddFields(Event row, CimSourceRule source, Func<string, IReadOnlyList<string>> raw)
+        {
+            foreach (var (name, rule) in source.Fields)
+            {
+                if (row.Has(name)) continue;
+                var values = rule.Apply(raw);
+                if (values.Count > 0) row.Set(name, values.Count == 1 ? FieldValue.String(values[0]) : FieldValue.Multi(values));
             }
         }
 

@@ -33,7 +33,8 @@ public sealed record EvaluationOptions
 
     /// <summary>When true, raw events of a source in <see cref="CimSources"/> also get its CIM fields under their
     /// plain names (<c>process_name</c>, <c>dest</c>, <c>user</c>, ...) for searches over raw events, as the add-on
-    /// computes them at search time; a field the event already has is kept. Default false.</summary>
+    /// computes them at search time, plus the add-on fields outside CIM of <see cref="Mapping.AddOnFieldMapping.Default"/>
+    /// (<c>Logon_ID</c>, ...); a field the event already has is kept. Default false.</summary>
     public bool AddOnFields { get; init; }
 
     /// <summary>Where <c>lookup</c> and <c>inputlookup</c> read tables (for example a

@@ -112,16 +112,7 @@ public sealed class CimSourceMapping
         var root = doc.RootElement;
         var datasets = ImmutableSortedDictionary.CreateBuilder<string, ImmutableArray<CimSourceRule>>(StringComparer.Ordinal);
         foreach (var d in root.GetProperty("datasets").EnumerateObject())
-        {
-            var sources = ImmutableArray.CreateBuilder<CimSourceRule>();
-            foreach (var s in d.Value.GetProperty("sources").EnumerateArray())
-            {
-                var fields = ImmutableSortedDictionary.CreateBuilder<string, CimFieldRule>(StringComparer.Ordinal);
-                foreach (var f in s.GetProperty("fields").EnumerateObject()) fields[f.Name] = ReadField(f.Name, f.Value);
-                sources.Add(new CimSourceRule(Text(s, "name") ?? throw new JsonException($"a source of {d.Name} has no name"), ReadConditions(s.GetProperty("match")), fields.ToImmutable()));
-            }
-            datasets[d.Name] = sources.ToImmutable();
-        }
+            datasets[d.Name] = ReadSources(d.Value.GetProperty("sources"), d.Name);
         var nodes = ImmutableSortedDictionary.CreateBuilder<string, CimNode>(StringComparer.Ordinal);
         if (root.TryGetProperty("nodes", out var n))
             foreach (var node in n.EnumerateObject())
@@ -129,7 +120,20 @@ public sealed class CimSourceMapping
         return new CimSourceMapping(datasets.ToImmutable(), nodes.ToImmutable(), Text(root, "$source"));
     }
 
-    private static string? Text(JsonElement e, string name) =>
+    /// <summary>An array of sources in the format of cim_sources.json (name, match, fields).</summary>
+    internal static ImmutableArray<CimSourceRule> ReadSources(JsonElement array, string owner)
+    {
+        var sources = ImmutableArray.CreateBuilder<CimSourceRule>();
+        foreach (var s in array.EnumerateArray())
+        {
+            var fields = ImmutableSortedDictionary.CreateBuilder<string, CimFieldRule>(StringComparer.Ordinal);
+            foreach (var f in s.GetProperty("fields").EnumerateObject()) fields[f.Name] = ReadField(f.Name, f.Value);
+            sources.Add(new CimSourceRule(Text(s, "name") ?? throw new JsonException($"a source of {owner} has no name"), ReadConditions(s.GetProperty("match")), fields.ToImmutable()));
+        }
+        return sources.ToImmutable();
+    }
+
+    internal static string? Text(JsonElement e, string name) =>
         e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 
     private static ImmutableArray<CimCondition> ReadConditions(JsonElement array) =>

@@ -28,14 +28,22 @@ public class AttackDataManifestTests
             "Needs ut_shannon_lookup, an external (Python) lookup of the URL Toolbox app that the evaluator cannot run (EVL0012), and "
             + "the 'outlier' command (EVL0001).",
         ["windows_ad_replication_request_initiated_from_unsanctioned_location.yml"] =
-            "Groups by Logon_ID and status, search-time fields of the Splunk Add-on for Microsoft Windows that the raw 4662 events do "
-            + "not carry and the CIM source mapping does not hold (event 4662 is in no CIM dataset, and how the add-on derives them "
-            + "could not be checked here); stats drops events without them. The dataset also has no 4624 event for map to find.",
+            "Groups by Logon_ID and status. Logon_ID is the add-on's (addon_fields.json: Splunk_TA_windows 8.4.0 "
+            + "REPORT-Logon_ID_from_xml = SubjectLogonId_as_Logon_ID), but status is not: for source XmlWinEventLog:Security the "
+            + "add-on sets it only through lookups (LOOKUP-action_for_windows_xmlsecurity_input = xmlsecurity_eventcode_errorcode_action_lookup "
+            + "EventCode, Error_Code OUTPUTNEW action, action as status; LOOKUP-action_for_windows00_security = "
+            + "windows_wineventlog_change_action_lookup EventCode OUTPUTNEW action, status; windows_action_lookup Type / Type AS Keywords "
+            + "OUTPUTNEW action, action AS status), and the 8.4.0 CSV files behind them (xmlsecurity_eventcode_errorcode_action.csv, "
+            + "windows_wineventlog_change_action.csv, windows_actions.csv) are not in the stored material, so whether a 4662 event "
+            + "(Error_Code '-', Keywords 0x8020000000000000) gets a status could not be checked; stats drops events without it. "
+            + "The dataset also has no 4624 event for map to find.",
         ["windows_ad_same_domain_sid_history_addition.yml"] =
             "Every SidHistory value in the dataset starts with a line break and tabs ('\\n\\t\\t%{S-1-5-21-...}'); the rex "
             + "'(^%{|^)(?P<SidHistoryMatch>.*)(\\-|\\\\)' is anchored at the start and '.' stops at the line break, so "
-            + "SidHistoryMatch is never set and the where clause keeps nothing. Whether Splunk's XML field extraction trims that "
-            + "whitespace could not be checked here.",
+            + "SidHistoryMatch is never set and the where clause keeps nothing. Splunk keeps that whitespace too: Splunk_TA_windows "
+            + "8.4.0 transforms.conf [eventdata_xml_data] extracts Data values with REGEX = <(?:\\w+)\\sName='([^>]*)'\\/?>([^<]*)(?:<\\/\\1>)?, "
+            + "whose value group ([^<]*) skips no leading whitespace, and the add-on's [XmlWinEventLog] and "
+            + "[source::XmlWinEventLog:Security] stanzas (read in full) have no other extraction of SidHistory.",
     };
 
     private static readonly string[] Detections =

@@ -44,14 +44,6 @@ public class DataModelMappingTests
         }
     }
 
-    private static Event Raw(string source, params (string Field, string Value)[] fields)
-    {
-        var e = new Event { Source = source, SourceType = "XmlWinEventLog", Host = "h" };
-        e.Time = 1000;
-        foreach (var (f, v) in fields) e.Set(f, v);
-        return e;
-    }
-
     /// <summary>Raw event → CIM row through the mapping, one case per source and field.</summary>
     private static readonly object[] RawToCim =
     [

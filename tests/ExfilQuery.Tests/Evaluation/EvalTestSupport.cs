@@ -25,6 +25,16 @@ internal static class EvalTestSupport
     public static EvaluationResult Run(string search, IEnumerable<Event> events, EvaluationOptions? options = null, bool macros = false) =>
         DetectionEvaluator.Evaluate(Lower(search, macros), events, options);
 
+    /// <summary>A raw Windows XML event of <paramref name="source"/> (sourcetype XmlWinEventLog, host h, _time 1000)
+    /// with the given extracted fields.</summary>
+    public static Event Raw(string source, params (string Field, string Value)[] fields)
+    {
+        var e = new Event { Source = source, SourceType = "XmlWinEventLog", Host = "h" };
+        e.Time = 1000;
+        foreach (var (f, v) in fields) e.Set(f, v);
+        return e;
+    }
+
     /// <summary>The <c>id</c> values of the rows, sorted (order-independent comparison).</summary>
     public static List<string> Ids(EvaluationResult result) =>
         result.Rows.Select(r => r["id"].AsString() ?? "?").Order(StringComparer.Ordinal).ToList();
