@@ -63,6 +63,17 @@ public class DataModelMappingTests
             "action=deleted dest=pc file_name=a.txt file_path=C:\\a.txt vendor_product=Microsoft Sysmon" },
         new object[] { "Network_Traffic.All_Traffic", Raw(Sysmon, ("EventCode", "3"), ("SourceIp", "192.168.1.10"), ("SourcePort", "2411"), ("DestinationIp", "192.168.2.10"), ("DestinationPort", "88"), ("Protocol", "TCP"), ("Initiated", "true"), ("Computer", "pc"), ("ProcessGuid", "{N}"), ("ProcessId", "8352"), ("User", "a\\b")),
             "action=allowed dest=192.168.2.10 dest_ip=192.168.2.10 dest_port=88 direction=outbound dvc=pc process_guid={N} process_id=8352 src=192.168.1.10 src_ip=192.168.1.10 src_port=2411 transport=tcp user=a\\b vendor_product=Microsoft Sysmon" },
+        // Zeek conn (sourcetype bro:conn:json) as the Splunk Add-on for Zeek aka Bro maps it: app from service,
+        // action from conn_state through its bro_conn_state.csv, transport by sourcetype (tcp even for UDP), bytes_in
+        // from orig_bytes (the source entry's "$source" in cim_sources.json cites the add-on's props.conf).
+        new object[] { "Network_Traffic.All_Traffic", Zeek(("id.orig_h", "10.0.0.5"), ("id.orig_p", "52114"), ("id.resp_h", "203.0.113.80"), ("id.resp_p", "4444"), ("proto", "tcp"), ("service", "http"), ("conn_state", "SF"), ("orig_bytes", "1200"), ("resp_bytes", "800"), ("orig_pkts", "4"), ("resp_pkts", "5"), ("duration", "0.41"), ("uid", "CkQ3")),
+            "action=allowed app=http bytes_in=1200 bytes_out=800 dest=203.0.113.80 dest_ip=203.0.113.80 dest_port=4444 duration=0.41 dvc=h flow_id=CkQ3 packets_in=5 packets_out=4 src=10.0.0.5 src_ip=10.0.0.5 src_port=52114 tcp_flag=SF transport=tcp" },
+        new object[] { "Network_Traffic.All_Traffic", Zeek(("id.orig_h", "10.0.0.5"), ("id.resp_h", "10.0.0.53"), ("id.resp_p", "53"), ("proto", "udp"), ("service", "dns"), ("conn_state", "S0")),
+            "action=dropped app=dns dest=10.0.0.53 dest_ip=10.0.0.53 dest_port=53 dvc=h src=10.0.0.5 src_ip=10.0.0.5 tcp_flag=S0 transport=tcp" },
+        new object[] { "Network_Traffic.All_Traffic", Zeek(("id.orig_h", "10.0.0.5"), ("id.resp_h", "10.0.0.9"), ("id.resp_p", "445"), ("conn_state", "REJ"), ("orig_bytes", "-")),
+            "action=blocked dest=10.0.0.9 dest_ip=10.0.0.9 dest_port=445 dvc=h src=10.0.0.5 src_ip=10.0.0.5 tcp_flag=REJ transport=tcp" },
+        new object[] { "Network_Traffic.All_Traffic", Zeek(("id.orig_h", "10.0.0.5"), ("id.resp_h", "10.0.0.9"), ("conn_state", "RSTOS0")),
+            "action=dropped dest=10.0.0.9 dest_ip=10.0.0.9 dvc=h src=10.0.0.5 src_ip=10.0.0.5 tcp_flag=RSTOS0 transport=tcp" },
         new object[] { "Network_Resolution.DNS", Raw(Sysmon, ("EventCode", "22"), ("QueryName", "example.com"), ("QueryStatus", "0"), ("QueryResults", "::ffff:1.2.3.4;"), ("Computer", "pc")),
             "answer=::ffff:1.2.3.4; query=example.com reply_code_id=0 src=pc vendor_product=Microsoft Sysmon" },
         new object[] { "Authentication.Authentication", Raw(Security, ("EventCode", "4625"), ("TargetUserName", "bob"), ("TargetUserSid", "S-1-0-0"), ("SubjectUserName", "-"), ("IpAddress", "10.0.0.9"), ("AuthenticationPackageName", "NTLM"), ("Computer", "dc1")),
@@ -70,6 +81,13 @@ public class DataModelMappingTests
         new object[] { "Authentication.Authentication", Raw(Security, ("EventCode", "4624"), ("TargetUserName", "bob"), ("Computer", "dc1")),
             "action=success dest=dc1 signature_id=4624 user=bob" },
     ];
+
+    private static Event Zeek(params (string Field, string Value)[] fields)
+    {
+        var e = Raw("/opt/zeek/logs/current/conn.log", fields);
+        e.SourceType = "bro:conn:json";
+        return e;
+    }
 
     [TestCaseSource(nameof(RawToCim))]
     public void RawEventBecomesACimRow(string dataset, Event raw, string expected)
@@ -89,6 +107,9 @@ public class DataModelMappingTests
         Assert.That(mapping.Select("Endpoint.Processes", f => Raw(Sysmon, ("EventCode", "3"))[f].Values), Is.Null);
         Assert.That(mapping.Select("Endpoint.Processes", f => Raw("XmlWinEventLog:System", ("EventCode", "1"))[f].Values), Is.Null);
         Assert.That(mapping.Select("Endpoint.Processes", f => Raw(Sysmon.ToLowerInvariant(), ("EventCode", "1"))[f].Values), Is.Not.Null, "source values compare case-insensitively, as in a search");
+        var dns = Zeek(("id.orig_h", "10.0.0.5"), ("service", "dns"));
+        dns.SourceType = "bro:dns:json";
+        Assert.That(mapping.Select("Network_Traffic.All_Traffic", f => dns[f].Values), Is.Null, "only the conn log is Network_Traffic");
     }
 
     [Test]
