@@ -7,7 +7,8 @@ namespace ExfilQuery.Benchmarks;
 
 /// <summary><c>quick</c>: a Stopwatch measurement without BenchmarkDotNet. <c>profile</c>: where the time goes, stage
 /// by stage. Both take <c>--warmup N --passes N</c>. <c>eval</c>: the evaluator
-/// over 1M generated JSON Lines events against a hand-written baseline (see <see cref="EvalMode"/>). Anything else goes to BenchmarkDotNet (<c>--filter '*'</c>). <c>--corpus FILE --macros FILE</c> choose
+/// over 1M generated JSON Lines events against a hand-written baseline (see <see cref="EvalMode"/>). <c>robustness</c>: the
+/// one-second parse target on the robustness tests' hostile inputs (see <see cref="RobustnessMode"/>). Anything else goes to BenchmarkDotNet (<c>--filter '*'</c>). <c>--corpus FILE --macros FILE</c> choose
 /// the inputs in every mode.</summary>
 public static class Program
 {
@@ -17,6 +18,7 @@ public static class Program
         if (args is ["quick", ..]) return QuickMode.Run(args);
         if (args is ["profile", ..]) return ProfileMode.Run(args);
         if (args is ["eval", ..]) return EvalMode.Run(args);
+        if (args is ["robustness", ..]) return RobustnessMode.Run(args);
 
         // BenchmarkDotNet's default toolchain rebuilds the solution with an absolute IntermediateOutputPath, and
         // Antlr4BuildTasks then looks for the generated parser under <project dir>/<that absolute path>, so the

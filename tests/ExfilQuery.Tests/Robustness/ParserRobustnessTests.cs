@@ -10,11 +10,11 @@ namespace ExfilQuery.Tests.Robustness;
 
 /// <summary>Hostile input never breaks <see cref="Spl.Parse"/>: mutated corpus searches, very deep nesting, very
 /// long operator chains and megabyte-sized searches all return a result — no exception, no stack overflow, no
-/// SPL9999 internal error — within one second each (three when ExfilQuery.dll is an unoptimized Debug build; see
-/// <see cref="Budget"/>). Mutants that parse cleanly also survive a print/re-parse round trip. Everything is
+/// SPL9999 internal error — and none hangs (<see cref="Budget"/>; the one-second speed target is measured by the
+/// benchmark's <c>robustness</c> mode). Mutants that parse cleanly also survive a print/re-parse round trip. Everything is
 /// deterministic: fixed seeds and a fixed table of mutation operators.</summary>
 [TestFixture]
-[NonParallelizable] // the one-second budget is a wall-clock measurement
+[NonParallelizable] // the hang guard is a wall-clock measurement
 public sealed class ParserRobustnessTests
 {
     private const int MutantCount = 10_000;
@@ -25,12 +25,14 @@ public sealed class ParserRobustnessTests
     private static readonly bool s_libraryIsDebugBuild =
         typeof(Spl).Assembly.GetCustomAttribute<DebuggableAttribute>()?.IsJITOptimizerDisabled ?? false;
 
-    /// <summary>The hang guard: one second per parse. The library is compiled with optimizations in every
-    /// configuration (src/ExfilQuery/ExfilQuery.csproj), so this holds for <c>dotnet test</c> too.</summary>
-    private static readonly TimeSpan Budget = TimeSpan.FromSeconds(1);
+    /// <summary>The hang guard: five seconds per parse. A parse that is not linear in its input takes minutes on
+    /// the megabyte inputs, so the guard catches it on any machine, while other processes on a CI machine cannot
+    /// push a linear parse over it. The one-second target of issue #2 is a speed target: the benchmark's
+    /// <c>robustness</c> mode measures it on these same inputs (docs/BENCHMARKS.md), not this wall-clock test.</summary>
+    private static readonly TimeSpan Budget = TimeSpan.FromSeconds(5);
 
     [Test]
-    public void LibraryIsOptimizedSoTheOneSecondBudgetIsMeaningful() =>
+    public void LibraryIsOptimizedSoTheTimeBudgetIsMeaningful() =>
         Assert.That(s_libraryIsDebugBuild, Is.False, "ExfilQuery.dll must be built with <Optimize>true</Optimize>; the time budget assumes it");
 
     // ------------------------------------------------------------------ mutation operators
@@ -345,40 +347,12 @@ public sealed class ParserRobustnessTests
 
     // ------------------------------------------------------------------ deep nesting and long chains
 
-    /// <summary>The shapes that stress recursion, each as a function of its size.</summary>
-    private static readonly (string Name, int Size, Func<int, string> Make)[] s_deepShapes =
-    [
-        ("search parentheses ((((a))))", 10_000, n => Repeat("(", n) + "a" + Repeat(")", n)),
-        ("search parentheses, unclosed", 10_000, n => "index=x " + Repeat("(", n) + "a"),
-        ("eval parentheses | eval x=((((1))))", 10_000, n => "| eval x=" + Repeat("(", n) + "1" + Repeat(")", n)),
-        ("where parentheses | where ((((x=1))))", 10_000, n => "| where " + Repeat("(", n) + "x=1" + Repeat(")", n)),
-        ("eval function calls | eval x=abs(abs(1))", 10_000, n => "| eval x=" + Repeat("abs(", n) + "1" + Repeat(")", n)),
-        ("subsearch openings a [[[[", 10_000, n => "a " + Repeat("[", n)),
-        ("subsearch openings [search a [search a", 10_000, n => "a " + Repeat("[search a ", n)),
-        ("nested subsearches, closed", 10_000, n => "a " + Repeat("[search a ", n) + Repeat("]", n)),
-        ("mixed brackets ([(", 10_000, n => Repeat("([", n) + "a" + Repeat("])", n)),
-        ("search NOT NOT ... a", 10_000, n => Repeat("NOT ", n) + "a"),
-        ("where NOT NOT ... x", 10_000, n => "| where " + Repeat("NOT ", n) + "x"),
-        ("eval - - - - 1", 10_000, n => "| eval x=" + Repeat("- ", n) + "1"),
-        ("eval -----1", 10_000, n => "| eval x=" + Repeat("-", n) + "1"),
-        ("eval + - + - 1", 10_000, n => "| eval x=" + Repeat("+ - ", n / 2) + "1"),
-        ("search a OR a OR ...", 100_000, n => "a" + Repeat(" OR a", n - 1)),
-        ("search a AND a AND ...", 100_000, n => "a" + Repeat(" AND a", n - 1)),
-        ("search a a a ... (implicit AND)", 100_000, n => "a" + Repeat(" a", n - 1)),
-        ("eval a OR a OR ...", 100_000, n => "| eval x=a" + Repeat(" OR a", n - 1)),
-        ("eval 1+1+1+...", 100_000, n => "| eval x=1" + Repeat("+1", n - 1)),
-        ("pipes | | | |", 100_000, n => "a" + Repeat(" | eval x=1", n - 1)),
-        ("backticks ````", 100_000, n => Repeat("`", n)),
-        ("macro calls `a``a``a`", 30_000, n => Repeat("`security_content_summariesonly`", n)),
-        ("quotes \"\"\"\"", 100_000, n => "a=" + Repeat("\"", n)),
-        ("comments ``` x ```", 30_000, n => "a " + Repeat("``` x ``` ", n)),
-    ];
 
     [Test]
     public void DeepNestingAndLongChainsNeverBreakTheParser()
     {
         var probe = new ParseProbe("deep nesting and long chains");
-        foreach (var (name, size, make) in s_deepShapes)
+        foreach (var (name, size, make) in LongInputShapes.All)
         {
             // A small instance first, so the timed parse measures the parser rather than the JIT.
             probe.Parse(make(Math.Max(2, size / 100)), ParseOptions.Default, $"{name} x{Math.Max(2, size / 100)} (warm-up)");
