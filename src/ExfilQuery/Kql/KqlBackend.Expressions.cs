@@ -82,6 +82,7 @@ internal sealed partial class KqlWriter
 
     private Typed Binary(BinaryExpr b)
     {
+        if (b.Operator == BinaryOp.Concat) return Concatenation(b);
         var left = Expr(b.Left);
         var right = Expr(b.Right);
         switch (b.Operator)
@@ -92,11 +93,9 @@ internal sealed partial class KqlWriter
                 return new($"({left.Text}) or ({right.Text})", KType.Bool);
             case BinaryOp.Xor:
                 return new($"(({left.Text}) != ({right.Text}))", KType.Bool);
-            case BinaryOp.Concat:
-                return new($"strcat({Str(left).Text}, {Str(right).Text})", KType.String);
             case BinaryOp.Add when left.Type == KType.String && right.Type == KType.String && (b.Left is Literal || b.Right is Literal):
                 // "a" + x: string concatenation in SPL when either side is a string literal.
-                return new($"strcat({left.Text}, {right.Text})", KType.String);
+                return NullIfAnyEmpty([(left, b.Left is not Literal), (right, b.Right is not Literal)]);
             case BinaryOp.Add or BinaryOp.Subtract or BinaryOp.Multiply or BinaryOp.Divide or BinaryOp.Modulo:
             {
                 var l = Numeric(left);
@@ -117,6 +116,38 @@ internal sealed partial class KqlWriter
             default:
                 return Compare(b, left, right);
         }
+    }
+
+    /// <summary>SPL's <c>a . b . c</c>: the chain is flattened into one <c>strcat</c>.</summary>
+    private Typed Concatenation(BinaryExpr chain)
+    {
+        var parts = new List<(Typed Value, bool MayBeNull)>();
+        var pending = new Stack<Expr>();
+        pending.Push(chain);
+        while (pending.Count > 0)
+        {
+            var e = pending.Pop();
+            if (e is BinaryExpr { Operator: BinaryOp.Concat } c)
+            {
+                pending.Push(c.Right);
+                pending.Push(c.Left);
+                continue;
+            }
+            parts.Add((Str(Expr(e)), e is not Literal));
+        }
+        return NullIfAnyEmpty(parts);
+    }
+
+    /// <summary>SPL's concatenation is null when any operand is null (a missing field included), and a null string
+    /// is "" in KQL, so the result is "" when any operand that can be missing is empty; <c>strcat</c> alone would
+    /// join the other operands (<c>a . "-" . b</c> without <c>b</c> would be <c>"a-"</c>, not null).</summary>
+    private static Typed NullIfAnyEmpty(IReadOnlyList<(Typed Value, bool MayBeNull)> parts)
+    {
+        var joined = "strcat(" + string.Join(", ", parts.Select(p => p.Value.Text)) + ")";
+        var guards = parts.Where(p => p.MayBeNull).Select(p => "isempty(" + p.Value.Text + ")").ToList();
+        return guards.Count == 0
+            ? new(joined, KType.String)
+            : new($"iff({string.Join(" or ", guards)}, \"\", {joined})", KType.String);
     }
 
     /// <summary>True while rendering inside an odd number of NOTs.</summary>

@@ -56,7 +56,11 @@ public class KqlSemanticsTests
     [TestCase("| where isnull(x)", "| where isempty(x)")]
     [TestCase("| where cidrmatch(\"10.0.0.0/8\", ip)", "| where ipv4_is_in_range(ip, \"10.0.0.0/8\")")]
     [TestCase("| eval n=len(x) | where n > 3", "| extend n = strlen(x)\n| where n > 3")]
-    [TestCase("| eval s=a . \"-\" . b", "| extend s = strcat(strcat(a, \"-\"), b)")]
+    // Concatenation with a null (missing) operand is null in SPL, as in the evaluator (ExpressionEvaluator) and
+    // ES|QL's CONCAT; KQL's strcat joins the others, so a missing operand (an empty string in KQL) gives "".
+    [TestCase("| eval s=a . \"-\" . b", "| extend s = iff(isempty(a) or isempty(b), \"\", strcat(a, \"-\", b))", Description = "null when an operand is missing")]
+    [TestCase("| eval s=\"x\" . 1", "| extend s = strcat(\"x\", tostring(1))", Description = "literals are never null")]
+    [TestCase("| eval s=\"p\" + a", "| extend s = iff(isempty(a), \"\", strcat(\"p\", a))", Description = "+ with a string literal concatenates")]
     [TestCase("| eval r=if(x=\"y\", 1, 0)", "| extend r = iff(x == \"y\", 1, 0)")]
     public void WhereAndEval(string spl, string expected) => Assert.That(Where(spl), Is.EqualTo(expected));
 
