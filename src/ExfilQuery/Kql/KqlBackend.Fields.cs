@@ -84,6 +84,27 @@ internal sealed partial class KqlWriter
         return $"extend {Target(s.Output, KType.String)} = tostring(parse_json({input}){members})";
     }
 
+    /// <summary>iplocation (Splunk Search Reference, "iplocation": City, Country, Region, lat, lon; allfields adds
+    /// Continent, MetroCode, Timezone) is KQL's geo_info_from_ip_address() (country, state, city, latitude,
+    /// longitude). Both read MaxMind's GeoLite2-City data, each its own copy, so the translation is partial.</summary>
+    private string? WriteIpLocation(IpLocationStage i)
+    {
+        if (i.AllFields)
+        {
+            Diagnostics.Add(DiagnosticFacts.KqlUnsupported(i.Span, "iplocation allfields=true also adds Continent, MetroCode and Timezone, which geo_info_from_ip_address() does not return."));
+            return null;
+        }
+        Diagnostics.Add(DiagnosticFacts.KqlApproximation(i.Span, "iplocation is geo_info_from_ip_address(): Splunk and Kusto both read MaxMind's GeoLite2-City data, but each its own copy (Splunk's ships with its release), so a location can differ; an address without a location gets empty fields, where Splunk adds none and keeps a field of the same name."));
+        var geo = $"geo_info_from_ip_address({Str(new Typed(Column(i.Field), TypeOf(i.Field))).Text})";
+        var fields = new (string Name, string Member, KType Type)[]
+        {
+            ("City", "city", KType.String), ("Country", "country", KType.String), ("Region", "state", KType.String),
+            ("lat", "latitude", KType.Real), ("lon", "longitude", KType.Real),
+        };
+        return "extend " + string.Join(", ", fields.Select(f =>
+            $"{Target(i.Prefix + f.Name, f.Type)} = {(f.Type == KType.Real ? "todouble" : "tostring")}({geo}.{f.Member})"));
+    }
+
     private string? WriteExtract(ExtractStage e)
     {
         if (e.SedMode) return WriteSed(e);

@@ -263,6 +263,8 @@ internal sealed partial class KqlWriter(KqlOptions options)
                 return WriteExtract(e);
             case SpathStage s:
                 return WriteSpath(s);
+            case IpLocationStage i:
+                return WriteIpLocation(i);
             case RegexFilterStage r:
                 return RegexGroups.Named(r.Regex, out var re2) is null
                     ? Unsupported(r, "This regular expression uses syntax RE2 lacks (lookaround, backreferences, atomic groups).")

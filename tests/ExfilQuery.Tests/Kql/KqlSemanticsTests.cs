@@ -120,6 +120,25 @@ public class KqlSemanticsTests
     [TestCase("| eval m=min(len(a), 3)", "| extend m = min_of(todouble(strlen(a)), todouble(3))")]
     public void MinAndMaxOfNumbers(string spl, string expected) => Assert.That(Where(spl), Is.EqualTo(expected));
 
+    /// <summary>iplocation (Splunk Search Reference, "iplocation": City, Country, Region, lat, lon, with prefix=) is
+    /// geo_info_from_ip_address() (KQL reference: country, state, city, latitude, longitude from MaxMind GeoLite2-City):
+    /// partial, since the two products read their own copies of the database; allfields=true needs fields KQL lacks.
+    /// The query is checked by Microsoft's Kusto parser and binder.</summary>
+    [Test]
+    public void IplocationIsGeoInfoFromIpAddressAndPartial()
+    {
+        var t = Translate("| iplocation prefix=auth_ src | where isnotnull(auth_Region)");
+        const string geo = "geo_info_from_ip_address(src)";
+        Assert.That((t.Status, t.Query), Is.EqualTo((TranslationStatus.Partial,
+            "Events\n| extend " +
+            $"auth_City = tostring({geo}.city), auth_Country = tostring({geo}.country), auth_Region = tostring({geo}.state), " +
+            $"auth_lat = todouble({geo}.latitude), auth_lon = todouble({geo}.longitude)\n| where isnotempty(auth_Region)")));
+        Assert.That(t.Diagnostics.Single().Code, Is.EqualTo("KQL0002"));
+        var events = new Dictionary<string, IReadOnlyDictionary<string, string>> { ["Events"] = new Dictionary<string, string> { ["src"] = "string" } };
+        Assert.That(ExfilQuery.Tests.Kusto.KustoChecker.Sentinel.Check(t.Query!, events), Is.Empty);
+        Assert.That(Translate("| iplocation allfields=true src").Status, Is.EqualTo(TranslationStatus.Failed));
+    }
+
     [Test]
     public void TstatsPrestatsIsRefusedRatherThanTranslatedAsStats()
     {
