@@ -184,13 +184,17 @@ internal sealed partial class KqlWriter
     private Typed Compare(BinaryExpr b, Typed left, Typed right)
     {
         var result = CompareCore(b, left, right);
-        var numeric = IsNumeric(left.Type) || IsNumeric(right.Type) || left.Type == KType.DateTime && right.Type == KType.DateTime;
+        var numeric = !(IsMixed(left, right) && (b.Operator != BinaryOp.Equal || _negated)) && (IsNumeric(left.Type) || IsNumeric(right.Type)) || left.Type == KType.DateTime && right.Type == KType.DateTime;
         var emptyLiteral = b.Left is Literal { Text: "" } || b.Right is Literal { Text: "" };
         var missing = numeric ? MissingResult.Null
             : b.Operator == BinaryOp.Equal && !emptyLiteral ? MissingResult.False
             : MissingResult.NotFalse;
         return GuardMissing(result, missing, b.Left, b.Right);
     }
+
+    /// <summary>One side a number, the other a string whose content decides how SPL compares.</summary>
+    private static bool IsMixed(Typed left, Typed right) =>
+        IsNumeric(left.Type) && right.Type == KType.String || IsNumeric(right.Type) && left.Type == KType.String;
 
     private Typed CompareCore(BinaryExpr b, Typed left, Typed right)
     {
@@ -203,6 +207,16 @@ internal sealed partial class KqlWriter
             BinaryOp.Equal => "==",
             _ => "!=",
         };
+        if (IsMixed(left, right) && !(op == "==" && !_negated))
+        {
+            // (== outside a NOT: a string that is not a number never equals a number, and KQL's null from
+            // todouble keeps no row, as false does; inside a NOT the null would differ, so the full form is used.)
+            // A number against a string value: SPL compares numerically when the string holds a number and
+            // lexicographically otherwise (as the evaluator and the search translation do), so "abc" > 5 is true.
+            var asNumbers = $"{Numeric(left).Text} {op} {Numeric(right).Text}";
+            var text = IsNumeric(left.Type) ? right.Text : left.Text;
+            return new($"iff(isnull(todouble({text})), strcmp({Str(left).Text}, {Str(right).Text}) {op} 0, {asNumbers})", KType.Bool);
+        }
         if (IsNumeric(left.Type) || IsNumeric(right.Type))
             return new($"{Numeric(left).Text} {op} {Numeric(right).Text}", KType.Bool);
         if (left.Type == KType.DateTime && right.Type == KType.DateTime)

@@ -52,7 +52,14 @@ public class KqlSemanticsTests
     [TestCase("| where a=1 OR b=2 AND c=3", "| where (todouble(a) == 1) or ((todouble(b) == 2) and (todouble(c) == 3))", Description = "AND before OR")]
     [TestCase("| where p LIKE \"%.ps1\"", "| where p matches regex \"(?s)^.*\\\\.ps1$\"")]
     [TestCase("| where like(p, \"a_c%\")", "| where p matches regex \"(?s)^a.c.*$\"")]
-    [TestCase("| where count > 20", "| where todouble(['count']) > 20")]
+    [TestCase("| where count > 20", "| where (isnotempty(['count']) and iff(isnull(todouble(['count'])), strcmp(['count'], tostring(20)) > 0, todouble(['count']) > 20))",
+        Description = "a string field against a number: numeric when it holds a number, lexicographic otherwise (as the evaluator compares)")]
+    [TestCase("| where NOT a=1", "| where not((isempty(a) or iff(isnull(todouble(a)), strcmp(a, tostring(1)) == 0, todouble(a) == 1)))",
+        Description = "under NOT a non-number gives false (so NOT is true), a missing field null")]
+    [TestCase("| where a!=1", "| where (isnotempty(a) and iff(isnull(todouble(a)), strcmp(a, tostring(1)) != 0, todouble(a) != 1))",
+        Description = "a non-number is != every number")]
+    [TestCase("| stats count by h | where count > 20", "| where isnotempty(h)\n| summarize ['count'] = count() by h\n| where ['count'] > 20",
+        Description = "a count is a number: no string form")]
     [TestCase("| where isnull(x)", "| where isempty(x)")]
     [TestCase("| where cidrmatch(\"10.0.0.0/8\", ip)", "| where ipv4_is_in_range(ip, \"10.0.0.0/8\")")]
     [TestCase("| eval n=len(x) | where n > 3", "| extend n = strlen(x)\n| where n > 3")]
