@@ -99,6 +99,9 @@ internal sealed class EsqlWriter(ElasticOptions options, MappedDetection? mapped
 
     private readonly List<string> _lines = [];
 
+    /// <summary>The stages after the one being written.</summary>
+    private ImmutableArray<Stage> _following = [];
+
     public string Write(Detection detection)
     {
         RuntimeHelpers.EnsureSufficientExecutionStack();
@@ -123,9 +126,11 @@ internal sealed class EsqlWriter(ElasticOptions options, MappedDetection? mapped
                 Error(detection.Source.Span, "This search starts with a command that generates rows; ES|QL has no equivalent source.");
                 break;
         }
-        foreach (var stage in detection.Stages)
+        for (var i = 0; i < detection.Stages.Length; i++)
         {
+            var stage = detection.Stages[i];
             _span = stage.Span;
+            _following = detection.Stages[(i + 1)..];
             WriteStage(stage);
         }
         return string.Join("\n| ", _lines);
@@ -254,12 +259,11 @@ internal sealed class EsqlWriter(ElasticOptions options, MappedDetection? mapped
                 WriteExtract(x);
                 return;
             case RegexFilterStage r:
-                if (LuceneRegex.FromPcre(r.Regex, out var dotWarning) is not { } lucene)
+                if (LuceneRegex.FromPcre(r.Regex) is not { } lucene)
                 {
                     Error(r.Span, "This regex uses PCRE constructs that have no exact Lucene regular expression (ES|QL RLIKE) equivalent.");
                     return;
                 }
-                if (dotWarning) Warn(r.Span, LuceneRegex.DotNote);
                 _lines.Add($"WHERE {(r.Negated ? "NOT COALESCE(" : "")}{Str(R(Column(r.Field), TypeOf(r.Field))).Text} RLIKE {ElasticCommon.Quote(lucene)}{(r.Negated ? ", false)" : "")}");
                 return;
             case LookupStage l:
@@ -753,29 +757,97 @@ internal sealed class EsqlWriter(ElasticOptions options, MappedDetection? mapped
     private void WriteFillNull(FillNullStage f)
     {
         var fields = f.Fields.IsEmpty ? _columns?.Where(c => c != "_time").ToList() : [.. f.Fields];
+        if (fields is null && f.Fields.IsEmpty && FieldsReadByNextStage() is { } read)
+        {
+            WriteFillNullOfPresentFields(f, read);
+            return;
+        }
         if (fields is null)
         {
             Error(f.Span, "fillnull without a field list fills every field; ES|QL needs the fields named, and they are not known here (before stats, table or fields).");
             return;
         }
         if (fields.Count == 0) return;
-        var numeric = double.TryParse(f.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out _);
-        var parts = new List<string>();
-        foreach (var x in fields)
+        _lines.Add("EVAL " + string.Join(", ", fields.Select(x => FillNullAssignment(x, f.Value, null))));
+    }
+
+    /// <summary><c>field = COALESCE(field, value)</c>, or with <paramref name="onlyIf"/> the fill only where that
+    /// condition holds. A number column takes a numeric value as a number; any other column is filled as text (ES|QL's
+    /// COALESCE needs one type).</summary>
+    private string FillNullAssignment(string field, string value, string? onlyIf)
+    {
+        var asNumber = TypeOf(field) == EType.Number && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out _);
+        var column = asNumber || TypeOf(field) is EType.String ? Column(field) : $"TO_STRING({Column(field)})";
+        var filled = $"COALESCE({column}, {(asNumber ? Number(value) : ElasticCommon.Quote(value))})";
+        if (onlyIf is not null) filled = $"CASE({onlyIf}, {filled}, {column})";
+        Define(field, asNumber ? EType.Number : EType.String);
+        return $"{Identifier(ElasticCommon.TimeField(field))} = {filled}";
+    }
+
+    /// <summary>fillnull without a field list before the columns are known, followed by a stage that reads only the
+    /// fields it names (stats, table, fields): filling the other fields changes nothing that stage returns. Splunk
+    /// fills only the fields that have a value in at least one result (fillnull reference: "Fields in the event set
+    /// should have at least one non-null value"); INLINE STATS without BY counts each field's values over all rows,
+    /// and the fill applies only where that count is above zero.</summary>
+    private void WriteFillNullOfPresentFields(FillNullStage f, List<string> fields)
+    {
+        if (fields.Count == 0) return;
+        var counts = fields.Select((x, k) => (Field: x, Count: "_fillnull_" + k.ToString(CultureInfo.InvariantCulture))).ToList();
+        _lines.Add("INLINE STATS " + string.Join(", ", counts.Select(c => $"{c.Count} = COUNT({Column(c.Field)})")));
+        _lines.Add("EVAL " + string.Join(", ", counts.Select(c => FillNullAssignment(c.Field, f.Value, c.Count + " > 0"))));
+        _lines.Add("DROP " + string.Join(", ", counts.Select(c => c.Count)));
+        // INLINE STATS documents no row order.
+        _orderUnknown = true;
+    }
+
+    /// <summary>The fields the next stage reads when it fixes the columns and reads nothing else (stats or a table /
+    /// fields list without wildcards), in order of first use; null otherwise.</summary>
+    private List<string>? FieldsReadByNextStage()
+    {
+        var read = new List<string>();
+        void Add(string field)
         {
-            if (TypeOf(x) == EType.Number && numeric)
+            if (field != "_time" && !read.Contains(field)) read.Add(field);
+        }
+        switch (_following.FirstOrDefault())
+        {
+            case AggregateStage { Mode: AggregateMode.Group } a:
+                foreach (var g in a.GroupBy) Add(g);
+                foreach (var agg in a.Aggregations)
+                {
+                    if (agg.Argument is null) continue;
+                    if (FieldsOf(agg.Argument) is not { } names) return null;
+                    foreach (var n in names) Add(n);
+                }
+                return read;
+            case ProjectStage { Mode: ProjectMode.Table or ProjectMode.Keep } p when !p.Fields.Any(x => x.Contains('*', StringComparison.Ordinal)):
+                foreach (var x in p.Fields) Add(x);
+                return read;
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>The fields an expression reads, or null when it holds a node this walk does not know.</summary>
+    private static List<string>? FieldsOf(Expr e)
+    {
+        RuntimeHelpers.EnsureSufficientExecutionStack();
+        var names = new List<string>();
+        bool Walk(Expr x)
+        {
+            switch (x)
             {
-                parts.Add($"{Identifier(ElasticCommon.TimeField(x))} = COALESCE({Column(x)}, {Number(f.Value)})");
-                Define(x, EType.Number);
-            }
-            else
-            {
-                var column = TypeOf(x) is EType.String ? Column(x) : $"TO_STRING({Column(x)})";
-                parts.Add($"{Identifier(ElasticCommon.TimeField(x))} = COALESCE({column}, {ElasticCommon.Quote(f.Value)})");
-                Define(x, EType.String);
+                case Literal: return true;
+                case FieldRef r: names.Add(r.Name); return true;
+                case UnaryExpr u: return Walk(u.Operand);
+                case BinaryExpr b: return Walk(b.Left) && Walk(b.Right);
+                case LikeExpr l: return Walk(l.Value) && Walk(l.Pattern);
+                case InExpr i: return Walk(i.Value) && i.Items.All(Walk);
+                case CallExpr c when c.Function != "searchmatch": return c.Arguments.All(Walk);
+                default: return false;
             }
         }
-        _lines.Add("EVAL " + string.Join(", ", parts));
+        return Walk(e) ? names : null;
     }
 
     private void WriteExtract(ExtractStage x)
@@ -1170,12 +1242,11 @@ internal sealed class EsqlWriter(ElasticOptions options, MappedDetection? mapped
                 return Like(new LikeExpr(args[0], args[1], false) { Span = c.Span });
             case "match" when Arity(2) && args[1] is Literal { Kind: LiteralKind.String } re:
             {
-                if (LuceneRegex.FromPcre(re.Text, out var dotWarning) is not { } lucene)
+                if (LuceneRegex.FromPcre(re.Text) is not { } lucene)
                 {
                     Error(c.Span, "This match() regex uses PCRE constructs that have no exact Lucene regular expression (ES|QL RLIKE) equivalent.");
                     return R("null", EType.Null);
                 }
-                if (dotWarning) Warn(c.Span, LuceneRegex.DotNote);
                 return R($"{P(Str(Arg(0)), 41)} RLIKE {ElasticCommon.Quote(lucene)}", EType.Bool, 40);
             }
             case "replace" when Arity(3) && args[1] is Literal { Kind: LiteralKind.String } re && args[2] is Literal { Kind: LiteralKind.String } replacement
