@@ -387,7 +387,8 @@ internal sealed class EsqlWriter(ElasticOptions options, MappedDetection? mapped
         {
             var text = Aggregation(agg, out var type);
             if (text is null) return;
-            aggs.Add(Identifier(agg.OutputName) + " = " + text);
+            // An aggregation named _time (stats min(_time) as _time) is the row's time: @timestamp, as every _time is.
+            aggs.Add(Identifier(ElasticCommon.TimeField(agg.OutputName)) + " = " + text);
             newTypes[agg.OutputName] = type;
         }
         if (window)
@@ -421,7 +422,7 @@ internal sealed class EsqlWriter(ElasticOptions options, MappedDetection? mapped
         if (a.GroupBy.Length > 0)
         {
             var missing = string.Join(" OR ", a.GroupBy.Select(g => Column(g) + " IS NULL"));
-            _lines.Add("EVAL " + string.Join(", ", a.Aggregations.Select(x => $"{Identifier(x.OutputName)} = CASE({missing}, null, {Identifier(x.OutputName)})")));
+            _lines.Add("EVAL " + string.Join(", ", a.Aggregations.Select(x => $"{Column(x.OutputName)} = CASE({missing}, null, {Column(x.OutputName)})")));
         }
         foreach (var (k, v) in newTypes) Define(k, v);
         // INLINE STATS documents no row order.
@@ -516,13 +517,14 @@ internal sealed class EsqlWriter(ElasticOptions options, MappedDetection? mapped
 
     private void WriteBin(BinStage b)
     {
-        if (b.Field != "_time" || b.BinSpan is null || b.Bins is not null || Span(b.BinSpan) is not { } span)
+        // A time span bins a time value (_time, or a copy of it such as eval t=_time) to the span's start.
+        if (TypeOf(b.Field) != EType.Date || b.BinSpan is null || b.Bins is not null || Span(b.BinSpan) is not { } span)
         {
-            Error(b.Span, "Only 'bin _time span=N(s|m|h|d)' is translated to ES|QL.");
+            Error(b.Span, "Only 'bin span=N(s|m|h|d)' of a time value (such as _time) is translated to ES|QL.");
             return;
         }
         var target = ElasticCommon.TimeField(b.OutputField);
-        _lines.Add($"EVAL {Identifier(target)} = DATE_TRUNC({span}, @timestamp)");
+        _lines.Add($"EVAL {Identifier(target)} = DATE_TRUNC({span}, {Column(b.Field)})");
         Define(b.OutputField, EType.Date);
     }
 
@@ -1062,6 +1064,10 @@ internal sealed class EsqlWriter(ElasticOptions options, MappedDetection? mapped
             case Literal { Kind: LiteralKind.Boolean } b:
                 return R(b.Text.ToLowerInvariant(), EType.Bool);
             case Literal:
+                return R("null", EType.Null);
+            case FieldRef { Name: "null" } when !_types.ContainsKey("null"):
+                // Splunk reads a bare null as a field of that name, which no event has: its value is null. ES|QL
+                // rejects a column the index does not map, so the value is written as null.
                 return R("null", EType.Null);
             case FieldRef f:
                 return R(Column(f.Name), TypeOf(f.Name));

@@ -92,6 +92,65 @@ public class ElasticSemanticsTests
     public void EsqlPipeline(string command, string line) =>
         Assert.That(Esql("search * | " + command), Is.EqualTo("FROM logs-*\n| " + line));
 
+    // ------------------------------------------------------------------ ES|QL regular expressions (RLIKE)
+
+    /// <summary>PCRE (Splunk's match() and regex) as Lucene regular expressions for RLIKE. Elasticsearch "Regular
+    /// expression syntax" (https://www.elastic.co/docs/reference/query-languages/query-dsl/regexp-syntax): patterns are
+    /// anchored, <c>.</c> is any character, <c>[^...]</c> negates a class, a leading or escaped <c>-</c> in a class is
+    /// literal, <c>\</c> escapes any character, <c>()</c> is the empty string, and there is no <c>(?i)</c>, <c>\d</c>,
+    /// <c>\s</c>, <c>^</c> or <c>$</c>. PCRE (pcre2pattern): <c>.</c> is any character but a line feed, <c>$</c>
+    /// matches at the end or before a final line feed, <c>\s</c> is space, tab, LF, VT, FF, CR, and <c>(?i)</c>
+    /// matches letters in both cases. ES|QL RLIKE (https://www.elastic.co/docs/reference/query-languages/esql/functions-operators/operators#esql-rlike)
+    /// takes that syntax in a string literal, where <c>\n</c> and <c>\t</c> are escapes.</summary>
+    [TestCase("match(a, \"(?i)cmd\\.exe\")", "a RLIKE \".*[cC][mM][dD]\\\\.[eE][xX][eE].*\"", TestName = "esql: (?i) matches each letter in both cases")]
+    [TestCase("match(a, \"^(?i)a[b-d]x\")", "a RLIKE \"[aA][b-dB-D][xX].*\"", TestName = "esql: (?i) after ^ folds letter ranges too")]
+    [TestCase("match(a, \"a.b\")", "a RLIKE \".*a[^\\n]b.*\"", TestName = "esql: PCRE . is any character but a line feed")]
+    [TestCase("match(a, \"^ab$\")", "a RLIKE \"ab\\n?\"", TestName = "esql: PCRE $ also matches before a final line feed")]
+    [TestCase("match(a, \"(x\\.exe.{0,4}$)\")", "a RLIKE \".*(x\\\\.exe[^\\n]{0,4})\\n?\"", TestName = "esql: $ at the end of a group that ends the pattern")]
+    [TestCase("match(a, \"a\\sb\\Sc\")", "a RLIKE \".*a[ \\t\\n\u000B\f\\r]b[^ \\t\\n\u000B\f\\r]c.*\"", TestName = "esql: \\s and \\S are PCRE's six space characters")]
+    [TestCase("match(a, \"\\d\\D\\w\\W\")", "a RLIKE \".*[0-9][^0-9][A-Za-z0-9_][^A-Za-z0-9_].*\"", TestName = "esql: \\d \\D \\w \\W as classes")]
+    [TestCase("match(a, \"x(a||b)\")", "a RLIKE \".*x(a|()|b).*\"", TestName = "esql: an empty alternative is Lucene's empty string ()")]
+    [TestCase("match(a, \"a|b\")", "a RLIKE \".*(a|b).*\"", TestName = "esql: a top-level alternative is grouped inside the unanchored search")]
+    [TestCase("match(a, \"[-a]x[a-]\")", "a RLIKE \".*[\\\\-a]x[a\\\\-].*\"", TestName = "esql: a first or last - in a class is escaped")]
+    [TestCase("match(a, \"[^\\s,]+@\")", "a RLIKE \".*[^ \\t\\n\u000B\f\\r,]+\\\\@.*\"", TestName = "esql: \\s inside a negated class; @ is a Lucene operator, escaped")]
+    public void EsqlRegex(string condition, string where) =>
+        Assert.That(Esql("search * | where " + condition), Is.EqualTo("FROM logs-*\n| WHERE " + where));
+
+    [TestCase("match(a, \"(a|b$)\")", TestName = "esql: $ that anchors one alternative only")]
+    [TestCase("match(a, \"^a|b\")", TestName = "esql: ^ that anchors one alternative only")]
+    [TestCase("match(a, \"(?i)[!-_]\")", TestName = "esql: (?i) with a range that holds the capitals but not the small letters")]
+    [TestCase("match(a, \"(?i)é\")", TestName = "esql: (?i) with a letter outside ASCII")]
+    [TestCase("match(a, \"a(?i)b\")", TestName = "esql: (?i) that is not at the start")]
+    [TestCase("match(a, \"[\\d-z]\")", TestName = "esql: a class shorthand before - (PCRE reads the - literally)")]
+    [TestCase("match(a, \"a*?\")", TestName = "esql: lazy quantifier")]
+    [TestCase("match(a, \"\\bword\\b\")", TestName = "esql: word boundary")]
+    public void EsqlRegexOutsideTheSubsetFails(string condition)
+    {
+        var t = EsqlBackend.Translate("search * | where " + condition);
+        Assert.That(t.Status, Is.EqualTo(TranslationStatus.Failed));
+        Assert.That(t.Diagnostics.Single(d => d.Code == "ESQ0001").Message, Does.Contain("no exact Lucene regular expression"));
+    }
+
+    /// <summary>The conversion keeps which strings match. .NET reads PCRE's subset used here the same way for ASCII
+    /// text (. without a line feed, $ before a final line feed, \s as the six ASCII spaces, (?i) on ASCII letters), and
+    /// reads the Lucene output (a subset of plain characters, classes, groups, quantifiers and escaped punctuation) the
+    /// same way as Lucene once anchored with \A and \z.</summary>
+    [TestCase("(?i)(regsvcs\\.exe.{0,4}$)", new[] { "C:\\x\\RegSvcs.exe", "regsvcs.exe \"", "regsvcs.exe\n", "regsvcs.exe ab\ncd", "regsvcs.exe12345", "regsvcs.ex" })]
+    [TestCase("^a.c$", new[] { "abc", "a\nc", "abc\n", "abc\n\n", "xabc" })]
+    [TestCase("powershell[.\\s]|pwsh[.\\s]", new[] { "powershell.exe", "pwsh -c", "pwsh\tx", "pwshx", "POWERSHELL.exe", "a\u000Bpwsh\u000B" })]
+    [TestCase("(?i)[\\-|\\/][Ss]{1}", new[] { "/s", "-S", "|s", "x s", "/S", "\\s" })]
+    [TestCase("(?i).*(ZIP|7Z)\\\\.+\\.(EXE||JS)\"?$", new[] { "c:\\a.zip\\b.exe", "c:\\a.7z\\b.", "c:\\a.zip\\b.js\"", "c:\\a.zip\\b.js\"\n", "c:\\a.zip\\\n.exe", "a.rar\\b.exe" })]
+    [TestCase("[^a-c]x[-a]", new[] { "dx-", "axa", "\nxa", "dxb" })]
+    public void EsqlRegexMatchesWhatPcreMatches(string pcre, string[] inputs)
+    {
+        var lucene = LuceneRegex.FromPcre(pcre);
+        Assert.That(lucene, Is.Not.Null, pcre);
+        var splunk = new System.Text.RegularExpressions.Regex(pcre, System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+        var elastic = new System.Text.RegularExpressions.Regex(@"\A(?:" + lucene + @")\z", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+        foreach (var input in inputs)
+            Assert.That(elastic.IsMatch(input), Is.EqualTo(splunk.IsMatch(input)), $"{pcre} on {input.Replace("\n", "\\n", StringComparison.Ordinal)}: Lucene {lucene}");
+    }
+
     [Test]
     public void EsqlStatsDropsRowsMissingAGroupField() =>
         Assert.That(Esql("search a=1 | stats count dc(u) as users values(p) by host user"), Is.EqualTo(
