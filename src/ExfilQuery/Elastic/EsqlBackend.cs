@@ -207,6 +207,15 @@ internal sealed class EsqlWriter(ElasticOptions options, MappedDetection? mapped
 
     private EType TypeOf(string field) => _types.TryGetValue(field, out var t) ? t : EType.String;
 
+    /// <summary>Columns known to hold several values: values()/list() results, and fields renamed from a multivalued
+    /// source field.</summary>
+    private readonly HashSet<string> _multivalued = new(StringComparer.Ordinal);
+
+    /// <summary>True for a column that may hold several values: one in <see cref="_multivalued"/>, or, while the source
+    /// columns are open, a source field whose name has <c>{}</c> (Splunk's name for the elements of a JSON array).</summary>
+    private bool IsMultivalued(string field) =>
+        _multivalued.Contains(field) || _columns is null && !_types.ContainsKey(field) && field.Contains("{}", StringComparison.Ordinal);
+
     private bool Exists(string field) => _columns is null || _columns.Contains(field) || _types.ContainsKey(field) && _columns.Contains(field);
 
     // ------------------------------------------------------------------ stages
@@ -346,6 +355,7 @@ internal sealed class EsqlWriter(ElasticOptions options, MappedDetection? mapped
 
     private void Define(string field, EType type)
     {
+        _multivalued.Remove(field);
         _types[field] = type;
         if (_columns is not null && !_columns.Contains(field)) _columns.Add(field);
     }
@@ -401,6 +411,9 @@ internal sealed class EsqlWriter(ElasticOptions options, MappedDetection? mapped
             _lines.Add("WHERE " + string.Join(" AND ", a.GroupBy.Select(g => Column(g) + " IS NOT NULL")));
         _lines.Add("STATS " + string.Join(", ", aggs) + (by.Count > 0 ? " BY " + string.Join(", ", by) : ""));
         var byTypes = a.GroupBy.ToDictionary(g => g, TypeOf, StringComparer.Ordinal);
+        // STATS ... BY a multivalued column makes one group per value (like Splunk), so group keys hold one value.
+        _multivalued.Clear();
+        foreach (var agg in a.Aggregations.Where(x => x.Function is "values" or "list")) _multivalued.Add(agg.OutputName);
         _types.Clear();
         foreach (var (k, v) in newTypes) _types[k] = v;
         foreach (var (k, v) in byTypes) _types[k] = v;
@@ -573,6 +586,10 @@ internal sealed class EsqlWriter(ElasticOptions options, MappedDetection? mapped
     {
         if (from == to) return;
         pairs.Add(Identifier(ElasticCommon.TimeField(from)) + " AS " + Identifier(ElasticCommon.TimeField(to)));
+        var multivalued = IsMultivalued(from);
+        _multivalued.Remove(from);
+        if (multivalued) _multivalued.Add(to);
+        else _multivalued.Remove(to);
         var type = TypeOf(from);
         _types.Remove(from);
         _types[to] = type;
@@ -866,10 +883,12 @@ internal sealed class EsqlWriter(ElasticOptions options, MappedDetection? mapped
             return;
         }
         // GROK (Oniguruma) reads PCRE named groups (?<name>...) and the usual classes and quantifiers the same way;
-        // constructs where the dialects differ make the extraction an approximation.
-        if (Regex.IsMatch(x.Regex, @"%\{|\(\?P|\\K|\\Q|\(\?<[=!]|\(\?\||\(\?[a-zA-Z]*[sxXUJ]|\\[zZAG]"))
+        // PCRE's other spelling of a named group, (?P<name>...), is written (?<name>...). Constructs where the dialects
+        // differ make the extraction an approximation.
+        var grok = Regex.Replace(x.Regex, @"(?<!\\)\(\?P<", "(?<");
+        if (Regex.IsMatch(grok, @"%\{|\(\?P|\\K|\\Q|\(\?<[=!]|\(\?\||\(\?[a-zA-Z]*[sxXUJ]|\\[zZAG]"))
             Warn(x.Span, "This rex regex uses constructs that PCRE (Splunk) and Oniguruma (ES|QL GROK) read differently.");
-        _lines.Add($"GROK {Column(x.Field)} {ElasticCommon.Quote(x.Regex)}");
+        _lines.Add($"GROK {Column(x.Field)} {ElasticCommon.Quote(grok)}");
         foreach (var n in names) Define(n, EType.String);
     }
 
@@ -907,14 +926,16 @@ internal sealed class EsqlWriter(ElasticOptions options, MappedDetection? mapped
             case TruePredicate:
                 return "true";
             case FieldMatchPredicate m:
-                return Match(m.Field, m.Pattern, m.CaseSensitive);
+                return Match(m.Field, m.Pattern, m.CaseSensitive, m.Span);
             case FieldNotMatchPredicate m:
-                return m.Pattern.IsMatchAll ? "false" : $"({Column(m.Field)} IS NOT NULL AND NOT {Match(m.Field, m.Pattern, m.CaseSensitive)})";
+                return m.Pattern.IsMatchAll ? "false" : $"({Column(m.Field)} IS NOT NULL AND NOT {Match(m.Field, m.Pattern, m.CaseSensitive, m.Span)})";
             case FieldExistsPredicate e:
                 return $"{Column(e.Field)} IS NOT NULL";
             case CidrPredicate c:
+                if (IsMultivalued(c.Field)) WarnMultivalued(c.Field, c.Span, "CIDR_MATCH");
                 return $"CIDR_MATCH(TO_IP({Column(c.Field)}), {ElasticCommon.Quote(c.Cidr)})";
             case FieldCompareRangePredicate r:
+                if (IsMultivalued(r.Field)) WarnMultivalued(r.Field, r.Span, "comparison");
                 return Range(r);
             case TimeBoundPredicate t:
                 return TimeBound(t);
@@ -939,9 +960,9 @@ internal sealed class EsqlWriter(ElasticOptions options, MappedDetection? mapped
             case FieldExistsPredicate:
                 return $"{Column(FieldOf(p))} IS NULL";
             case FieldMatchPredicate m:
-                return $"({Column(m.Field)} IS NULL OR NOT {Match(m.Field, m.Pattern, m.CaseSensitive)})";
+                return $"({Column(m.Field)} IS NULL OR NOT {Match(m.Field, m.Pattern, m.CaseSensitive, m.Span)})";
             case FieldNotMatchPredicate m:
-                return m.Pattern.IsMatchAll ? "true" : $"({Column(m.Field)} IS NULL OR {Match(m.Field, m.Pattern, m.CaseSensitive)})";
+                return m.Pattern.IsMatchAll ? "true" : $"({Column(m.Field)} IS NULL OR {Match(m.Field, m.Pattern, m.CaseSensitive, m.Span)})";
             case TimeBoundPredicate or RawTermPredicate:
                 return "NOT " + Positive(p);
             default:
@@ -958,25 +979,44 @@ internal sealed class EsqlWriter(ElasticOptions options, MappedDetection? mapped
     };
 
     /// <summary><c>field=pattern</c>: ES|QL's <c>==</c> and <c>LIKE</c> are case-sensitive, so a case-insensitive match
-    /// compares the lower-cased column with the lower-cased value.</summary>
-    private string Match(string field, ValuePattern pattern, bool caseSensitive)
+    /// compares the lower-cased column with the lower-cased value. On a multivalued column, where SPL matches when any
+    /// value matches, ES|QL's operators are null ("Unless otherwise documented functions will return null when applied
+    /// to a multivalued field", ES|QL multivalued fields reference): an exact value is tested with MV_CONTAINS (false,
+    /// not null, for a missing field) over the values, lower-cased by TO_LOWER, which takes multivalued input; a
+    /// wildcard has no multivalue form, which a warning says.</summary>
+    private string Match(string field, ValuePattern pattern, bool caseSensitive, TextSpan span)
     {
         var column = Column(field);
         var type = TypeOf(field);
+        var multivalued = IsMultivalued(field);
         if (type is EType.Number && !pattern.HasWildcard && double.TryParse(pattern.Literal, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
-            return $"{column} == {Number(pattern.Literal)}";
+            return multivalued ? $"MV_CONTAINS({column}, {Number(pattern.Literal)})" : $"{column} == {Number(pattern.Literal)}";
         if (type is not EType.String) column = $"TO_STRING({column})";
         if (pattern.IsMatchAll) return $"{Column(field)} IS NOT NULL";
         if (!pattern.HasWildcard)
         {
             var literal = pattern.Literal;
-            if (caseSensitive || ElasticCommon.Caseless(literal)) return $"{column} == {ElasticCommon.Quote(literal)}";
+            var exact = caseSensitive || ElasticCommon.Caseless(literal);
+            if (multivalued)
+                return exact ? $"MV_CONTAINS({column}, {ElasticCommon.Quote(literal)})" : $"MV_CONTAINS(TO_LOWER({column}), {ElasticCommon.Quote(literal.ToLowerInvariant())})";
+            if (exact) return $"{column} == {ElasticCommon.Quote(literal)}";
             return $"TO_LOWER({column}) == {ElasticCommon.Quote(literal.ToLowerInvariant())}";
         }
         var like = string.Join("*", pattern.Segments.Select(LikeEscape));
+        if (multivalued && pattern.Shape == PatternShape.Contains && !pattern.Segments[1].Contains('\n', StringComparison.Ordinal))
+        {
+            // *text*: the values joined by a line feed hold the text exactly when one value does, since the text
+            // has no line feed and so cannot span two values.
+            var joined = caseSensitive || ElasticCommon.Caseless(like) ? $"MV_CONCAT({column}, \"\\n\")" : $"MV_CONCAT(TO_LOWER({column}), \"\\n\")";
+            return $"{joined} LIKE {ElasticCommon.Quote(caseSensitive ? like : like.ToLowerInvariant())}";
+        }
+        if (multivalued) WarnMultivalued(field, span, "LIKE");
         if (caseSensitive || ElasticCommon.Caseless(like)) return $"{column} LIKE {ElasticCommon.Quote(like)}";
         return $"TO_LOWER({column}) LIKE {ElasticCommon.Quote(like.ToLowerInvariant())}";
     }
+
+    private void WarnMultivalued(string field, TextSpan span, string op) =>
+        Warn(span, $"'{field}' may hold several values (a JSON array); SPL matches when any value matches, but ES|QL's {op} is null on a multivalued value, so such events are kept only when the field has one value.");
 
     /// <summary>Escapes ES|QL LIKE's metacharacters (<c>*</c>, <c>?</c> and the escape <c>\</c>) in literal text.</summary>
     internal static string LikeEscape(string literal)

@@ -92,6 +92,41 @@ public class ElasticSemanticsTests
     public void EsqlPipeline(string command, string line) =>
         Assert.That(Esql("search * | " + command), Is.EqualTo("FROM logs-*\n| " + line));
 
+    // ------------------------------------------------------------------ ES|QL multivalued fields
+
+    /// <summary>SPL's <c>f=v</c> holds when any value of a multivalued field matches; in ES|QL "Unless otherwise
+    /// documented functions will return null when applied to a multivalued field"
+    /// (https://www.elastic.co/docs/reference/query-languages/esql/esql-multivalued-fields), <c>==</c> and <c>LIKE</c>
+    /// included. MV_CONTAINS(superset, subset) tests the values and treats null as an empty set
+    /// (https://elastic.co/docs/reference/query-languages/esql/functions-operators/mv-functions/mv_contains); TO_LOWER
+    /// takes a multi-valued column (https://elastic.co/docs/reference/query-languages/esql/functions-operators/string-functions/to_lower);
+    /// MV_CONCAT joins the values with a delimiter. Fields named with <c>{}</c> are Splunk's JSON arrays.</summary>
+    [TestCase("search tags{}=Foo", "WHERE MV_CONTAINS(TO_LOWER(`tags{}`), \"foo\")", TestName = "esql: any value of a JSON array equals (case-insensitive)")]
+    [TestCase("search tags{}=123", "WHERE MV_CONTAINS(`tags{}`, \"123\")", TestName = "esql: any value equals a value without letters")]
+    [TestCase("search NOT tags{}=foo", "WHERE (`tags{}` IS NULL OR NOT MV_CONTAINS(TO_LOWER(`tags{}`), \"foo\"))", TestName = "esql: NOT on a multivalued field: no value matches")]
+    [TestCase("search tags{}!=foo", "WHERE (`tags{}` IS NOT NULL AND NOT MV_CONTAINS(TO_LOWER(`tags{}`), \"foo\"))", TestName = "esql: != on a multivalued field: the field exists and no value matches")]
+    [TestCase("search tags{}=*Foo*", "WHERE MV_CONCAT(TO_LOWER(`tags{}`), \"\\n\") LIKE \"*foo*\"", TestName = "esql: contains on a multivalued field searches the values joined by a line feed")]
+    [TestCase("search a=1 | rename tags{} AS t | search t=x", "WHERE a == \"1\"\n| RENAME `tags{}` AS t\n| WHERE MV_CONTAINS(TO_LOWER(t), \"x\")", TestName = "esql: a renamed JSON array is still multivalued")]
+    [TestCase("search a=1 | stats values(p) as ps by h | search ps=x", "WHERE a == \"1\"\n| WHERE h IS NOT NULL\n| STATS ps = MV_SORT(VALUES(p)) BY h\n| WHERE MV_CONTAINS(TO_LOWER(ps), \"x\")", TestName = "esql: values() is multivalued")]
+    [TestCase("search a=1 | eval tags{}=\"x\" | search tags{}=x", "WHERE a == \"1\"\n| EVAL `tags{}` = \"x\"\n| WHERE TO_LOWER(`tags{}`) == \"x\"", TestName = "esql: a field eval assigns holds one value")]
+    public void EsqlMultivalued(string spl, string lines)
+    {
+        var t = EsqlBackend.Translate(spl);
+        Assert.That(t.Query, Is.EqualTo("FROM logs-*\n| " + lines), string.Join("\n", t.Diagnostics));
+        Assert.That(t.Status, Is.EqualTo(TranslationStatus.Full));
+    }
+
+    [TestCase("search tags{}=foo*", TestName = "esql: a prefix on a multivalued field")]
+    [TestCase("search tags{}=*a*b*", TestName = "esql: two pieces on a multivalued field (they could come from two values)")]
+    [TestCase("search tags{}>5", TestName = "esql: a range on a multivalued field")]
+    [TestCase("search tags{}=10.0.0.0/8", TestName = "esql: a CIDR on a multivalued field")]
+    public void EsqlMultivaluedWithoutAnExactFormWarns(string spl)
+    {
+        var t = EsqlBackend.Translate(spl);
+        Assert.That(t.Status, Is.EqualTo(TranslationStatus.Partial));
+        Assert.That(t.Diagnostics.Single(d => d.Code == "ESQ0002").Message, Does.Contain("may hold several values"));
+    }
+
     // ------------------------------------------------------------------ ES|QL regular expressions (RLIKE)
 
     /// <summary>PCRE (Splunk's match() and regex) as Lucene regular expressions for RLIKE. Elasticsearch "Regular
@@ -180,6 +215,16 @@ public class ElasticSemanticsTests
     public void EsqlRexIsGrok() =>
         Assert.That(Esql("search a=1 | rex field=email \"@(?<domain>[^@]+)$\""), Is.EqualTo(
             "FROM logs-*\n| WHERE a == \"1\"\n| GROK email \"@(?<domain>[^@]+)$\""));
+
+    /// <summary>PCRE's (?P&lt;name&gt;...) is the same named group as (?&lt;name&gt;...), the spelling Oniguruma (GROK)
+    /// reads (ES|QL GROK reference, https://www.elastic.co/docs/reference/query-languages/esql/commands/grok).</summary>
+    [Test]
+    public void EsqlRexPythonStyleNamedGroupIsGrokNamedGroup()
+    {
+        var t = EsqlBackend.Translate("search a=1 | rex field=p \"Plans=\\[(?P<plans>[^\\]]+)\\]\"");
+        Assert.That(t.Query, Is.EqualTo("FROM logs-*\n| WHERE a == \"1\"\n| GROK p \"Plans=\\\\[(?<plans>[^\\\\]]+)\\\\]\""));
+        Assert.That(t.Status, Is.EqualTo(TranslationStatus.Full));
+    }
 
     [Test]
     public void EsqlUnsupportedFails()
