@@ -886,10 +886,49 @@ internal sealed class EsqlWriter(ElasticOptions options, MappedDetection? mapped
         // PCRE's other spelling of a named group, (?P<name>...), is written (?<name>...). Constructs where the dialects
         // differ make the extraction an approximation.
         var grok = Regex.Replace(x.Regex, @"(?<!\\)\(\?P<", "(?<");
-        if (Regex.IsMatch(grok, @"%\{|\(\?P|\\K|\\Q|\(\?<[=!]|\(\?\||\(\?[a-zA-Z]*[sxXUJ]|\\[zZAG]"))
+        if (Regex.IsMatch(grok, @"%\{|\(\?P|\\K|\\Q|\(\?<[=!]|\(\?\||\(\?[a-zA-Z]*[sxXUJm]|\\[zZAG]"))
             Warn(x.Span, "This rex regex uses constructs that PCRE (Splunk) and Oniguruma (ES|QL GROK) read differently.");
+        else grok = GrokAnchors(grok);
         _lines.Add($"GROK {Column(x.Field)} {ElasticCommon.Quote(grok)}");
         foreach (var n in names) Define(n, EType.String);
+    }
+
+    /// <summary>PCRE's ^ and $ (outside a class, unescaped) as Oniguruma's \A and \Z. GROK compiles with Oniguruma's
+    /// Ruby syntax (Joni), where ^ and $ match at every line start and end; PCRE's (without multiline) match at the
+    /// start of the value, and at its end or before a final line feed, which are Oniguruma's \A and \Z.</summary>
+    internal static string GrokAnchors(string pcre)
+    {
+        var sb = new StringBuilder(pcre.Length + 8);
+        var inClass = false;
+        var classStart = -1;
+        for (var i = 0; i < pcre.Length; i++)
+        {
+            var c = pcre[i];
+            if (c == '\\' && i + 1 < pcre.Length)
+            {
+                sb.Append(c).Append(pcre[++i]);
+                continue;
+            }
+            if (inClass)
+            {
+                // A ']' first in the class (after '[' or '[^') is a member.
+                if (c == ']' && i != classStart) inClass = false;
+                sb.Append(c);
+                continue;
+            }
+            if (c == '[')
+            {
+                inClass = true;
+                classStart = i + 1 < pcre.Length && pcre[i + 1] == '^' ? i + 2 : i + 1;
+            }
+            sb.Append(c switch
+            {
+                '^' => "\\A",
+                '$' => "\\Z",
+                _ => c.ToString(),
+            });
+        }
+        return sb.ToString();
     }
 
     // ------------------------------------------------------------------ search predicates

@@ -211,10 +211,20 @@ public class ElasticSemanticsTests
         Assert.That(Esql("search a=1 | stats count by host | sort - count | rename host AS h | table h count | fields - count"), Is.EqualTo(
             "FROM logs-*\n| WHERE a == \"1\"\n| WHERE host IS NOT NULL\n| STATS count = COUNT(*) BY host\n| SORT count DESC\n| RENAME host AS h\n| KEEP h, count\n| DROP count"));
 
+    /// <summary>GROK compiles with Oniguruma's Ruby syntax (Joni), where ^ and $ are line anchors; PCRE's are the
+    /// value's start, and its end or before a final line feed: Oniguruma's \A and \Z (Oniguruma RE syntax, "Anchors").</summary>
     [Test]
     public void EsqlRexIsGrok() =>
-        Assert.That(Esql("search a=1 | rex field=email \"@(?<domain>[^@]+)$\""), Is.EqualTo(
-            "FROM logs-*\n| WHERE a == \"1\"\n| GROK email \"@(?<domain>[^@]+)$\""));
+        Assert.That(Esql("search a=1 | rex field=email \"@(?<domain>[^@$^]+)$\""), Is.EqualTo(
+            "FROM logs-*\n| WHERE a == \"1\"\n| GROK email \"@(?<domain>[^@$^]+)\\\\Z\""));
+
+    [TestCase("^a", "\\Aa")]
+    [TestCase("a\\$b$", "a\\$b\\Z")]
+    [TestCase("[]^$]^", "[]^$]\\A")]
+    [TestCase("[^]$]$", "[^]$]\\Z")]
+    [TestCase("[\\]^]$", "[\\]^]\\Z")]
+    public void GrokAnchorsAreTheValuesStartAndEnd(string pcre, string grok) =>
+        Assert.That(EsqlWriter.GrokAnchors(pcre), Is.EqualTo(grok));
 
     /// <summary>PCRE's (?P&lt;name&gt;...) is the same named group as (?&lt;name&gt;...), the spelling Oniguruma (GROK)
     /// reads (ES|QL GROK reference, https://www.elastic.co/docs/reference/query-languages/esql/commands/grok).</summary>
