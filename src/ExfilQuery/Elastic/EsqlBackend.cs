@@ -213,6 +213,10 @@ internal sealed class EsqlWriter(ElasticOptions options, MappedDetection? mapped
 
     /// <summary>True for a column that may hold several values: one in <see cref="_multivalued"/>, or, while the source
     /// columns are open, a source field whose name has <c>{}</c> (Splunk's name for the elements of a JSON array).</summary>
+    /// <summary>Columns every row has a value in (a count, a group key, the first or last time of a group): fillnull
+    /// leaves them as they are, with their type.</summary>
+    private readonly HashSet<string> _alwaysSet = new(StringComparer.Ordinal);
+
     private bool IsMultivalued(string field) =>
         _multivalued.Contains(field) || _columns is null && !_types.ContainsKey(field) && field.Contains("{}", StringComparison.Ordinal);
 
@@ -356,6 +360,7 @@ internal sealed class EsqlWriter(ElasticOptions options, MappedDetection? mapped
     private void Define(string field, EType type)
     {
         _multivalued.Remove(field);
+        _alwaysSet.Remove(field);
         _types[field] = type;
         if (_columns is not null && !_columns.Contains(field)) _columns.Add(field);
     }
@@ -414,6 +419,15 @@ internal sealed class EsqlWriter(ElasticOptions options, MappedDetection? mapped
         // STATS ... BY a multivalued column makes one group per value (like Splunk), so group keys hold one value.
         _multivalued.Clear();
         foreach (var agg in a.Aggregations.Where(x => x.Function is "values" or "list")) _multivalued.Add(agg.OutputName);
+        // Counts, and with BY the group keys and the first/last time of each group, have a value in every row.
+        _alwaysSet.Clear();
+        foreach (var agg in a.Aggregations)
+        {
+            if (agg.Function is "count" or "c" && agg.Argument is null
+                || a.GroupBy.Length > 0 && agg.Function is "min" or "max" or "earliest" or "latest" && agg.Argument is FieldRef { Name: "_time" })
+                _alwaysSet.Add(agg.OutputName);
+        }
+        _alwaysSet.UnionWith(a.GroupBy);
         _types.Clear();
         foreach (var (k, v) in newTypes) _types[k] = v;
         foreach (var (k, v) in byTypes) _types[k] = v;
@@ -590,6 +604,8 @@ internal sealed class EsqlWriter(ElasticOptions options, MappedDetection? mapped
         _multivalued.Remove(from);
         if (multivalued) _multivalued.Add(to);
         else _multivalued.Remove(to);
+        if (_alwaysSet.Remove(from)) _alwaysSet.Add(to);
+        else _alwaysSet.Remove(to);
         var type = TypeOf(from);
         _types.Remove(from);
         _types[to] = type;
@@ -786,6 +802,8 @@ internal sealed class EsqlWriter(ElasticOptions options, MappedDetection? mapped
             Error(f.Span, "fillnull without a field list fills every field; ES|QL needs the fields named, and they are not known here (before stats, table or fields).");
             return;
         }
+        // A column that always has a value is not changed by the fill (nor its type).
+        fields.RemoveAll(_alwaysSet.Contains);
         if (fields.Count == 0) return;
         _lines.Add("EVAL " + string.Join(", ", fields.Select(x => FillNullAssignment(x, f.Value, null))));
     }

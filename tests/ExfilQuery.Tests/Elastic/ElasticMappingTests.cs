@@ -145,8 +145,10 @@ public class ElasticMappingTests
     [TestCase("stats stdev(n) as s",
         "STATS s = CASE(COUNT(TO_DOUBLE(n)) > 1, SQRT(POW(STD_DEV(TO_DOUBLE(n)), 2) * COUNT(TO_DOUBLE(n)) / (COUNT(TO_DOUBLE(n)) - 1)), COUNT(TO_DOUBLE(n)) == 1, 0.0, null)",
         TestName = "esql: stdev is the sample standard deviation")]
-    [TestCase("stats count by host | fillnull value=0", "WHERE host IS NOT NULL\n| STATS count = COUNT(*) BY host\n| EVAL count = COALESCE(count, 0), host = COALESCE(host, \"0\")",
-        TestName = "esql: fillnull without fields fills the known columns, numbers as numbers")]
+    [TestCase("stats count sum(n) as total values(u) as us min(_time) as firstTime by host | fillnull value=0",
+        "WHERE host IS NOT NULL\n| STATS count = COUNT(*), total = SUM(TO_DOUBLE(n)), us = MV_SORT(VALUES(u)), firstTime = MIN(@timestamp) BY host\n"
+        + "| EVAL total = COALESCE(total, 0), us = COALESCE(us, \"0\")",
+        TestName = "esql: fillnull without fields fills the known columns, numbers as numbers; counts, group keys and group times always have a value")]
     // Splunk's fillnull without a field list fills the fields that have a value in at least one result ("Fields in
     // the event set should have at least one non-null value", https://help.splunk.com/splunk-cloud-platform/spl-search-reference/10.0.2503/search-commands/fillnull);
     // the next stage reads only the fields it names. INLINE STATS without BY counts over all rows and COUNT skips nulls
