@@ -277,6 +277,7 @@ internal sealed class EsqlWriter(ElasticOptions options, MappedDetection? mapped
                     Error(r.Span, "This regex uses PCRE constructs that have no exact Lucene regular expression (ES|QL RLIKE) equivalent.");
                     return;
                 }
+                if (IsMultivalued(r.Field)) WarnMultivalued(r.Field, r.Span, "RLIKE");
                 _lines.Add($"WHERE {(r.Negated ? "NOT COALESCE(" : "")}{Str(R(Column(r.Field), TypeOf(r.Field))).Text} RLIKE {ElasticCommon.Quote(lucene)}{(r.Negated ? ", false)" : "")}");
                 return;
             case LookupStage l:

@@ -120,6 +120,7 @@ public class ElasticSemanticsTests
     [TestCase("search tags{}=*a*b*", TestName = "esql: two pieces on a multivalued field (they could come from two values)")]
     [TestCase("search tags{}>5", TestName = "esql: a range on a multivalued field")]
     [TestCase("search tags{}=10.0.0.0/8", TestName = "esql: a CIDR on a multivalued field")]
+    [TestCase("search a=1 | regex tags{}=\"^x\"", TestName = "esql: the regex command on a multivalued field")]
     public void EsqlMultivaluedWithoutAnExactFormWarns(string spl)
     {
         var t = EsqlBackend.Translate(spl);
