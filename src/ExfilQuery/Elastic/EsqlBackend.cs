@@ -211,12 +211,12 @@ internal sealed class EsqlWriter(ElasticOptions options, MappedDetection? mapped
     /// source field.</summary>
     private readonly HashSet<string> _multivalued = new(StringComparer.Ordinal);
 
-    /// <summary>True for a column that may hold several values: one in <see cref="_multivalued"/>, or, while the source
-    /// columns are open, a source field whose name has <c>{}</c> (Splunk's name for the elements of a JSON array).</summary>
     /// <summary>Columns every row has a value in (a count, a group key, the first or last time of a group): fillnull
     /// leaves them as they are, with their type.</summary>
     private readonly HashSet<string> _alwaysSet = new(StringComparer.Ordinal);
 
+    /// <summary>True for a column that may hold several values: one in <see cref="_multivalued"/>, or, while the source
+    /// columns are open, a source field whose name has <c>{}</c> (Splunk's name for the elements of a JSON array).</summary>
     private bool IsMultivalued(string field) =>
         _multivalued.Contains(field) || _columns is null && !_types.ContainsKey(field) && field.Contains("{}", StringComparison.Ordinal);
 
@@ -1040,8 +1040,9 @@ internal sealed class EsqlWriter(ElasticOptions options, MappedDetection? mapped
     /// compares the lower-cased column with the lower-cased value. On a multivalued column, where SPL matches when any
     /// value matches, ES|QL's operators are null ("Unless otherwise documented functions will return null when applied
     /// to a multivalued field", ES|QL multivalued fields reference): an exact value is tested with MV_CONTAINS (false,
-    /// not null, for a missing field) over the values, lower-cased by TO_LOWER, which takes multivalued input; a
-    /// wildcard has no multivalue form, which a warning says.</summary>
+    /// not null, for a missing field) over the values, lower-cased by TO_LOWER, which takes multivalued input;
+    /// <c>*text*</c> is searched in the values joined by MV_CONCAT; other wildcards have no multivalue form, which a
+    /// warning says.</summary>
     private string Match(string field, ValuePattern pattern, bool caseSensitive, TextSpan span)
     {
         var column = Column(field);
@@ -1074,7 +1075,7 @@ internal sealed class EsqlWriter(ElasticOptions options, MappedDetection? mapped
     }
 
     private void WarnMultivalued(string field, TextSpan span, string op) =>
-        Warn(span, $"'{field}' may hold several values (a JSON array); SPL matches when any value matches, but ES|QL's {op} is null on a multivalued value, so such events are kept only when the field has one value.");
+        Warn(span, $"'{field}' may hold several values (a JSON array or a values() result); SPL matches when any value matches, but ES|QL's {op} is null on a multivalued value, so such events are kept only when the field has one value.");
 
     /// <summary>Escapes ES|QL LIKE's metacharacters (<c>*</c>, <c>?</c> and the escape <c>\</c>) in literal text.</summary>
     internal static string LikeEscape(string literal)
