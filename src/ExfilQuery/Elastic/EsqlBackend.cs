@@ -402,7 +402,12 @@ internal sealed class EsqlWriter(ElasticOptions options, MappedDetection? mapped
         foreach (var agg in a.Aggregations)
         {
             var text = Aggregation(agg, out var type);
-            if (text is null) return;
+            if (text is null)
+            {
+                // The translation has failed; the columns stay known so that later stages report only their own
+                // problems (a ctime of min(_time) next to an untranslated aggregation is not one).
+                (text, type) = ("null", EType.String);
+            }
             // An aggregation named _time (stats min(_time) as _time) is the row's time: @timestamp, as every _time is.
             aggs.Add(Identifier(ElasticCommon.TimeField(agg.OutputName)) + " = " + text);
             newTypes[agg.OutputName] = type;

@@ -177,6 +177,7 @@ public class ElasticMappingTests
     [TestCase("fillnull value=0 | table host*", "fillnull without a field list", TestName = "esql: fillnull of every field before a table with wildcards")]
     [TestCase("bin span=1h host", "of a time value", TestName = "esql: bin with a time span of a value that is not a time")]
     [TestCase("streamstats count by host", "running aggregates", TestName = "esql: streamstats")]
+    [TestCase("stats list(u) as us min(_time) as t by h | convert ctime(t)", "The aggregation 'list'", TestName = "esql: an untranslated aggregation is the only error (the ctime of min(_time) after it is not)")]
     public void EsqlAggregationFails(string command, string message)
     {
         var t = EsqlBackend.Translate("search a=1 | " + command);
