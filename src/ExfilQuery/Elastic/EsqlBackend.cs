@@ -99,6 +99,9 @@ internal sealed class EsqlWriter(ElasticOptions options, MappedDetection? mapped
 
     private readonly List<string> _lines = [];
 
+    /// <summary>The stages after the one being written.</summary>
+    private ImmutableArray<Stage> _following = [];
+
     public string Write(Detection detection)
     {
         RuntimeHelpers.EnsureSufficientExecutionStack();
@@ -123,9 +126,11 @@ internal sealed class EsqlWriter(ElasticOptions options, MappedDetection? mapped
                 Error(detection.Source.Span, "This search starts with a command that generates rows; ES|QL has no equivalent source.");
                 break;
         }
-        foreach (var stage in detection.Stages)
+        for (var i = 0; i < detection.Stages.Length; i++)
         {
+            var stage = detection.Stages[i];
             _span = stage.Span;
+            _following = detection.Stages[(i + 1)..];
             WriteStage(stage);
         }
         return string.Join("\n| ", _lines);
@@ -202,6 +207,19 @@ internal sealed class EsqlWriter(ElasticOptions options, MappedDetection? mapped
 
     private EType TypeOf(string field) => _types.TryGetValue(field, out var t) ? t : EType.String;
 
+    /// <summary>Columns known to hold several values: values()/list() results, and fields renamed from a multivalued
+    /// source field.</summary>
+    private readonly HashSet<string> _multivalued = new(StringComparer.Ordinal);
+
+    /// <summary>Columns every row has a value in (a count, a group key, the first or last time of a group): fillnull
+    /// leaves them as they are, with their type.</summary>
+    private readonly HashSet<string> _alwaysSet = new(StringComparer.Ordinal);
+
+    /// <summary>True for a column that may hold several values: one in <see cref="_multivalued"/>, or, while the source
+    /// columns are open, a source field whose name has <c>{}</c> (Splunk's name for the elements of a JSON array).</summary>
+    private bool IsMultivalued(string field) =>
+        _multivalued.Contains(field) || _columns is null && !_types.ContainsKey(field) && field.Contains("{}", StringComparison.Ordinal);
+
     private bool Exists(string field) => _columns is null || _columns.Contains(field) || _types.ContainsKey(field) && _columns.Contains(field);
 
     // ------------------------------------------------------------------ stages
@@ -254,12 +272,12 @@ internal sealed class EsqlWriter(ElasticOptions options, MappedDetection? mapped
                 WriteExtract(x);
                 return;
             case RegexFilterStage r:
-                if (LuceneRegex.FromPcre(r.Regex, out var dotWarning) is not { } lucene)
+                if (LuceneRegex.FromPcre(r.Regex) is not { } lucene)
                 {
                     Error(r.Span, "This regex uses PCRE constructs that have no exact Lucene regular expression (ES|QL RLIKE) equivalent.");
                     return;
                 }
-                if (dotWarning) Warn(r.Span, LuceneRegex.DotNote);
+                if (IsMultivalued(r.Field)) WarnMultivalued(r.Field, r.Span, "RLIKE");
                 _lines.Add($"WHERE {(r.Negated ? "NOT COALESCE(" : "")}{Str(R(Column(r.Field), TypeOf(r.Field))).Text} RLIKE {ElasticCommon.Quote(lucene)}{(r.Negated ? ", false)" : "")}");
                 return;
             case LookupStage l:
@@ -342,6 +360,8 @@ internal sealed class EsqlWriter(ElasticOptions options, MappedDetection? mapped
 
     private void Define(string field, EType type)
     {
+        _multivalued.Remove(field);
+        _alwaysSet.Remove(field);
         _types[field] = type;
         if (_columns is not null && !_columns.Contains(field)) _columns.Add(field);
     }
@@ -382,8 +402,14 @@ internal sealed class EsqlWriter(ElasticOptions options, MappedDetection? mapped
         foreach (var agg in a.Aggregations)
         {
             var text = Aggregation(agg, out var type);
-            if (text is null) return;
-            aggs.Add(Identifier(agg.OutputName) + " = " + text);
+            if (text is null)
+            {
+                // The translation has failed; the columns stay known so that later stages report only their own
+                // problems (a ctime of min(_time) next to an untranslated aggregation is not one).
+                (text, type) = ("null", EType.String);
+            }
+            // An aggregation named _time (stats min(_time) as _time) is the row's time: @timestamp, as every _time is.
+            aggs.Add(Identifier(ElasticCommon.TimeField(agg.OutputName)) + " = " + text);
             newTypes[agg.OutputName] = type;
         }
         if (window)
@@ -396,6 +422,18 @@ internal sealed class EsqlWriter(ElasticOptions options, MappedDetection? mapped
             _lines.Add("WHERE " + string.Join(" AND ", a.GroupBy.Select(g => Column(g) + " IS NOT NULL")));
         _lines.Add("STATS " + string.Join(", ", aggs) + (by.Count > 0 ? " BY " + string.Join(", ", by) : ""));
         var byTypes = a.GroupBy.ToDictionary(g => g, TypeOf, StringComparer.Ordinal);
+        // STATS ... BY a multivalued column makes one group per value (like Splunk), so group keys hold one value.
+        _multivalued.Clear();
+        foreach (var agg in a.Aggregations.Where(x => x.Function is "values" or "list")) _multivalued.Add(agg.OutputName);
+        // Counts, and with BY the group keys and the first/last time of each group, have a value in every row.
+        _alwaysSet.Clear();
+        foreach (var agg in a.Aggregations)
+        {
+            if (agg.Function is "count" or "c" && agg.Argument is null
+                || a.GroupBy.Length > 0 && agg.Function is "min" or "max" or "earliest" or "latest" && agg.Argument is FieldRef { Name: "_time" })
+                _alwaysSet.Add(agg.OutputName);
+        }
+        _alwaysSet.UnionWith(a.GroupBy);
         _types.Clear();
         foreach (var (k, v) in newTypes) _types[k] = v;
         foreach (var (k, v) in byTypes) _types[k] = v;
@@ -417,7 +455,7 @@ internal sealed class EsqlWriter(ElasticOptions options, MappedDetection? mapped
         if (a.GroupBy.Length > 0)
         {
             var missing = string.Join(" OR ", a.GroupBy.Select(g => Column(g) + " IS NULL"));
-            _lines.Add("EVAL " + string.Join(", ", a.Aggregations.Select(x => $"{Identifier(x.OutputName)} = CASE({missing}, null, {Identifier(x.OutputName)})")));
+            _lines.Add("EVAL " + string.Join(", ", a.Aggregations.Select(x => $"{Column(x.OutputName)} = CASE({missing}, null, {Column(x.OutputName)})")));
         }
         foreach (var (k, v) in newTypes) Define(k, v);
         // INLINE STATS documents no row order.
@@ -512,13 +550,14 @@ internal sealed class EsqlWriter(ElasticOptions options, MappedDetection? mapped
 
     private void WriteBin(BinStage b)
     {
-        if (b.Field != "_time" || b.BinSpan is null || b.Bins is not null || Span(b.BinSpan) is not { } span)
+        // A time span bins a time value (_time, or a copy of it such as eval t=_time) to the span's start.
+        if (TypeOf(b.Field) != EType.Date || b.BinSpan is null || b.Bins is not null || Span(b.BinSpan) is not { } span)
         {
-            Error(b.Span, "Only 'bin _time span=N(s|m|h|d)' is translated to ES|QL.");
+            Error(b.Span, "Only 'bin span=N(s|m|h|d)' of a time value (such as _time) is translated to ES|QL.");
             return;
         }
         var target = ElasticCommon.TimeField(b.OutputField);
-        _lines.Add($"EVAL {Identifier(target)} = DATE_TRUNC({span}, @timestamp)");
+        _lines.Add($"EVAL {Identifier(target)} = DATE_TRUNC({span}, {Column(b.Field)})");
         Define(b.OutputField, EType.Date);
     }
 
@@ -567,6 +606,12 @@ internal sealed class EsqlWriter(ElasticOptions options, MappedDetection? mapped
     {
         if (from == to) return;
         pairs.Add(Identifier(ElasticCommon.TimeField(from)) + " AS " + Identifier(ElasticCommon.TimeField(to)));
+        var multivalued = IsMultivalued(from);
+        _multivalued.Remove(from);
+        if (multivalued) _multivalued.Add(to);
+        else _multivalued.Remove(to);
+        if (_alwaysSet.Remove(from)) _alwaysSet.Add(to);
+        else _alwaysSet.Remove(to);
         var type = TypeOf(from);
         _types.Remove(from);
         _types[to] = type;
@@ -753,29 +798,99 @@ internal sealed class EsqlWriter(ElasticOptions options, MappedDetection? mapped
     private void WriteFillNull(FillNullStage f)
     {
         var fields = f.Fields.IsEmpty ? _columns?.Where(c => c != "_time").ToList() : [.. f.Fields];
+        if (fields is null && f.Fields.IsEmpty && FieldsReadByNextStage() is { } read)
+        {
+            WriteFillNullOfPresentFields(f, read);
+            return;
+        }
         if (fields is null)
         {
             Error(f.Span, "fillnull without a field list fills every field; ES|QL needs the fields named, and they are not known here (before stats, table or fields).");
             return;
         }
+        // A column that always has a value is not changed by the fill (nor its type).
+        fields.RemoveAll(_alwaysSet.Contains);
         if (fields.Count == 0) return;
-        var numeric = double.TryParse(f.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out _);
-        var parts = new List<string>();
-        foreach (var x in fields)
+        _lines.Add("EVAL " + string.Join(", ", fields.Select(x => FillNullAssignment(x, f.Value, null))));
+    }
+
+    /// <summary><c>field = COALESCE(field, value)</c>, or with <paramref name="onlyIf"/> the fill only where that
+    /// condition holds. A number column takes a numeric value as a number; any other column is filled as text (ES|QL's
+    /// COALESCE needs one type).</summary>
+    private string FillNullAssignment(string field, string value, string? onlyIf)
+    {
+        var asNumber = TypeOf(field) == EType.Number && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out _);
+        var column = asNumber || TypeOf(field) is EType.String ? Column(field) : $"TO_STRING({Column(field)})";
+        var filled = $"COALESCE({column}, {(asNumber ? Number(value) : ElasticCommon.Quote(value))})";
+        if (onlyIf is not null) filled = $"CASE({onlyIf}, {filled}, {column})";
+        Define(field, asNumber ? EType.Number : EType.String);
+        return $"{Identifier(ElasticCommon.TimeField(field))} = {filled}";
+    }
+
+    /// <summary>fillnull without a field list before the columns are known, followed by a stage that reads only the
+    /// fields it names (stats, table, fields): filling the other fields changes nothing that stage returns. Splunk
+    /// fills only the fields that have a value in at least one result (fillnull reference: "Fields in the event set
+    /// should have at least one non-null value"); INLINE STATS without BY counts each field's values over all rows,
+    /// and the fill applies only where that count is above zero.</summary>
+    private void WriteFillNullOfPresentFields(FillNullStage f, List<string> fields)
+    {
+        if (fields.Count == 0) return;
+        var counts = fields.Select((x, k) => (Field: x, Count: "_fillnull_" + k.ToString(CultureInfo.InvariantCulture))).ToList();
+        _lines.Add("INLINE STATS " + string.Join(", ", counts.Select(c => $"{c.Count} = COUNT({Column(c.Field)})")));
+        _lines.Add("EVAL " + string.Join(", ", counts.Select(c => FillNullAssignment(c.Field, f.Value, c.Count + " > 0"))));
+        _lines.Add("DROP " + string.Join(", ", counts.Select(c => c.Count)));
+        // INLINE STATS documents no row order.
+        _orderUnknown = true;
+    }
+
+    /// <summary>The fields the next stage reads when it fixes the columns and reads nothing else (stats or a table /
+    /// fields list without wildcards), in order of first use; null otherwise.</summary>
+    private List<string>? FieldsReadByNextStage()
+    {
+        var read = new List<string>();
+        void Add(string field)
         {
-            if (TypeOf(x) == EType.Number && numeric)
+            if (field != "_time" && !read.Contains(field)) read.Add(field);
+        }
+        switch (_following.FirstOrDefault())
+        {
+            case AggregateStage { Mode: AggregateMode.Group } a:
+                foreach (var g in a.GroupBy) Add(g);
+                foreach (var agg in a.Aggregations)
+                {
+                    if (agg.Argument is null) continue;
+                    if (FieldsOf(agg.Argument) is not { } names) return null;
+                    foreach (var n in names) Add(n);
+                }
+                return read;
+            case ProjectStage { Mode: ProjectMode.Table or ProjectMode.Keep } p when !p.Fields.Any(x => x.Contains('*', StringComparison.Ordinal)):
+                foreach (var x in p.Fields) Add(x);
+                return read;
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>The fields an expression reads, or null when it holds a node this walk does not know.</summary>
+    private static List<string>? FieldsOf(Expr e)
+    {
+        RuntimeHelpers.EnsureSufficientExecutionStack();
+        var names = new List<string>();
+        bool Walk(Expr x)
+        {
+            switch (x)
             {
-                parts.Add($"{Identifier(ElasticCommon.TimeField(x))} = COALESCE({Column(x)}, {Number(f.Value)})");
-                Define(x, EType.Number);
-            }
-            else
-            {
-                var column = TypeOf(x) is EType.String ? Column(x) : $"TO_STRING({Column(x)})";
-                parts.Add($"{Identifier(ElasticCommon.TimeField(x))} = COALESCE({column}, {ElasticCommon.Quote(f.Value)})");
-                Define(x, EType.String);
+                case Literal: return true;
+                case FieldRef r: names.Add(r.Name); return true;
+                case UnaryExpr u: return Walk(u.Operand);
+                case BinaryExpr b: return Walk(b.Left) && Walk(b.Right);
+                case LikeExpr l: return Walk(l.Value) && Walk(l.Pattern);
+                case InExpr i: return Walk(i.Value) && i.Items.All(Walk);
+                case CallExpr c when c.Function != "searchmatch": return c.Arguments.All(Walk);
+                default: return false;
             }
         }
-        _lines.Add("EVAL " + string.Join(", ", parts));
+        return Walk(e) ? names : null;
     }
 
     private void WriteExtract(ExtractStage x)
@@ -792,11 +907,52 @@ internal sealed class EsqlWriter(ElasticOptions options, MappedDetection? mapped
             return;
         }
         // GROK (Oniguruma) reads PCRE named groups (?<name>...) and the usual classes and quantifiers the same way;
-        // constructs where the dialects differ make the extraction an approximation.
-        if (Regex.IsMatch(x.Regex, @"%\{|\(\?P|\\K|\\Q|\(\?<[=!]|\(\?\||\(\?[a-zA-Z]*[sxXUJ]|\\[zZAG]"))
+        // PCRE's other spelling of a named group, (?P<name>...), is written (?<name>...). Constructs where the dialects
+        // differ make the extraction an approximation.
+        var grok = Regex.Replace(x.Regex, @"(?<!\\)\(\?P<", "(?<");
+        if (Regex.IsMatch(grok, @"%\{|\(\?P|\\K|\\Q|\(\?<[=!]|\(\?\||\(\?[a-zA-Z]*[sxXUJm]|\\[zZAG]"))
             Warn(x.Span, "This rex regex uses constructs that PCRE (Splunk) and Oniguruma (ES|QL GROK) read differently.");
-        _lines.Add($"GROK {Column(x.Field)} {ElasticCommon.Quote(x.Regex)}");
+        else grok = GrokAnchors(grok);
+        _lines.Add($"GROK {Column(x.Field)} {ElasticCommon.Quote(grok)}");
         foreach (var n in names) Define(n, EType.String);
+    }
+
+    /// <summary>PCRE's ^ and $ (outside a class, unescaped) as Oniguruma's \A and \Z. GROK compiles with Oniguruma's
+    /// Ruby syntax (Joni), where ^ and $ match at every line start and end; PCRE's (without multiline) match at the
+    /// start of the value, and at its end or before a final line feed, which are Oniguruma's \A and \Z.</summary>
+    internal static string GrokAnchors(string pcre)
+    {
+        var sb = new StringBuilder(pcre.Length + 8);
+        var inClass = false;
+        var classStart = -1;
+        for (var i = 0; i < pcre.Length; i++)
+        {
+            var c = pcre[i];
+            if (c == '\\' && i + 1 < pcre.Length)
+            {
+                sb.Append(c).Append(pcre[++i]);
+                continue;
+            }
+            if (inClass)
+            {
+                // A ']' first in the class (after '[' or '[^') is a member.
+                if (c == ']' && i != classStart) inClass = false;
+                sb.Append(c);
+                continue;
+            }
+            if (c == '[')
+            {
+                inClass = true;
+                classStart = i + 1 < pcre.Length && pcre[i + 1] == '^' ? i + 2 : i + 1;
+            }
+            sb.Append(c switch
+            {
+                '^' => "\\A",
+                '$' => "\\Z",
+                _ => c.ToString(),
+            });
+        }
+        return sb.ToString();
     }
 
     // ------------------------------------------------------------------ search predicates
@@ -833,14 +989,16 @@ internal sealed class EsqlWriter(ElasticOptions options, MappedDetection? mapped
             case TruePredicate:
                 return "true";
             case FieldMatchPredicate m:
-                return Match(m.Field, m.Pattern, m.CaseSensitive);
+                return Match(m.Field, m.Pattern, m.CaseSensitive, m.Span);
             case FieldNotMatchPredicate m:
-                return m.Pattern.IsMatchAll ? "false" : $"({Column(m.Field)} IS NOT NULL AND NOT {Match(m.Field, m.Pattern, m.CaseSensitive)})";
+                return m.Pattern.IsMatchAll ? "false" : $"({Column(m.Field)} IS NOT NULL AND NOT {Match(m.Field, m.Pattern, m.CaseSensitive, m.Span)})";
             case FieldExistsPredicate e:
                 return $"{Column(e.Field)} IS NOT NULL";
             case CidrPredicate c:
+                if (IsMultivalued(c.Field)) WarnMultivalued(c.Field, c.Span, "CIDR_MATCH");
                 return $"CIDR_MATCH(TO_IP({Column(c.Field)}), {ElasticCommon.Quote(c.Cidr)})";
             case FieldCompareRangePredicate r:
+                if (IsMultivalued(r.Field)) WarnMultivalued(r.Field, r.Span, "comparison");
                 return Range(r);
             case TimeBoundPredicate t:
                 return TimeBound(t);
@@ -865,9 +1023,9 @@ internal sealed class EsqlWriter(ElasticOptions options, MappedDetection? mapped
             case FieldExistsPredicate:
                 return $"{Column(FieldOf(p))} IS NULL";
             case FieldMatchPredicate m:
-                return $"({Column(m.Field)} IS NULL OR NOT {Match(m.Field, m.Pattern, m.CaseSensitive)})";
+                return $"({Column(m.Field)} IS NULL OR NOT {Match(m.Field, m.Pattern, m.CaseSensitive, m.Span)})";
             case FieldNotMatchPredicate m:
-                return m.Pattern.IsMatchAll ? "true" : $"({Column(m.Field)} IS NULL OR {Match(m.Field, m.Pattern, m.CaseSensitive)})";
+                return m.Pattern.IsMatchAll ? "true" : $"({Column(m.Field)} IS NULL OR {Match(m.Field, m.Pattern, m.CaseSensitive, m.Span)})";
             case TimeBoundPredicate or RawTermPredicate:
                 return "NOT " + Positive(p);
             default:
@@ -884,25 +1042,45 @@ internal sealed class EsqlWriter(ElasticOptions options, MappedDetection? mapped
     };
 
     /// <summary><c>field=pattern</c>: ES|QL's <c>==</c> and <c>LIKE</c> are case-sensitive, so a case-insensitive match
-    /// compares the lower-cased column with the lower-cased value.</summary>
-    private string Match(string field, ValuePattern pattern, bool caseSensitive)
+    /// compares the lower-cased column with the lower-cased value. On a multivalued column, where SPL matches when any
+    /// value matches, ES|QL's operators are null ("Unless otherwise documented functions will return null when applied
+    /// to a multivalued field", ES|QL multivalued fields reference): an exact value is tested with MV_CONTAINS (false,
+    /// not null, for a missing field) over the values, lower-cased by TO_LOWER, which takes multivalued input;
+    /// <c>*text*</c> is searched in the values joined by MV_CONCAT; other wildcards have no multivalue form, which a
+    /// warning says.</summary>
+    private string Match(string field, ValuePattern pattern, bool caseSensitive, TextSpan span)
     {
         var column = Column(field);
         var type = TypeOf(field);
+        var multivalued = IsMultivalued(field);
         if (type is EType.Number && !pattern.HasWildcard && double.TryParse(pattern.Literal, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
-            return $"{column} == {Number(pattern.Literal)}";
+            return multivalued ? $"MV_CONTAINS({column}, {Number(pattern.Literal)})" : $"{column} == {Number(pattern.Literal)}";
         if (type is not EType.String) column = $"TO_STRING({column})";
         if (pattern.IsMatchAll) return $"{Column(field)} IS NOT NULL";
         if (!pattern.HasWildcard)
         {
             var literal = pattern.Literal;
-            if (caseSensitive || ElasticCommon.Caseless(literal)) return $"{column} == {ElasticCommon.Quote(literal)}";
+            var exact = caseSensitive || ElasticCommon.Caseless(literal);
+            if (multivalued)
+                return exact ? $"MV_CONTAINS({column}, {ElasticCommon.Quote(literal)})" : $"MV_CONTAINS(TO_LOWER({column}), {ElasticCommon.Quote(literal.ToLowerInvariant())})";
+            if (exact) return $"{column} == {ElasticCommon.Quote(literal)}";
             return $"TO_LOWER({column}) == {ElasticCommon.Quote(literal.ToLowerInvariant())}";
         }
         var like = string.Join("*", pattern.Segments.Select(LikeEscape));
+        if (multivalued && pattern.Shape == PatternShape.Contains && !pattern.Segments[1].Contains('\n', StringComparison.Ordinal))
+        {
+            // *text*: the values joined by a line feed hold the text exactly when one value does, since the text
+            // has no line feed and so cannot span two values.
+            var joined = caseSensitive || ElasticCommon.Caseless(like) ? $"MV_CONCAT({column}, \"\\n\")" : $"MV_CONCAT(TO_LOWER({column}), \"\\n\")";
+            return $"{joined} LIKE {ElasticCommon.Quote(caseSensitive ? like : like.ToLowerInvariant())}";
+        }
+        if (multivalued) WarnMultivalued(field, span, "LIKE");
         if (caseSensitive || ElasticCommon.Caseless(like)) return $"{column} LIKE {ElasticCommon.Quote(like)}";
         return $"TO_LOWER({column}) LIKE {ElasticCommon.Quote(like.ToLowerInvariant())}";
     }
+
+    private void WarnMultivalued(string field, TextSpan span, string op) =>
+        Warn(span, $"'{field}' may hold several values (a JSON array or a values() result); SPL matches when any value matches, but ES|QL's {op} is null on a multivalued value, so such events are kept only when the field has one value.");
 
     /// <summary>Escapes ES|QL LIKE's metacharacters (<c>*</c>, <c>?</c> and the escape <c>\</c>) in literal text.</summary>
     internal static string LikeEscape(string literal)
@@ -990,6 +1168,10 @@ internal sealed class EsqlWriter(ElasticOptions options, MappedDetection? mapped
             case Literal { Kind: LiteralKind.Boolean } b:
                 return R(b.Text.ToLowerInvariant(), EType.Bool);
             case Literal:
+                return R("null", EType.Null);
+            case FieldRef { Name: "null" } when !_types.ContainsKey("null"):
+                // Splunk reads a bare null as a field of that name, which no event has: its value is null. ES|QL
+                // rejects a column the index does not map, so the value is written as null.
                 return R("null", EType.Null);
             case FieldRef f:
                 return R(Column(f.Name), TypeOf(f.Name));
@@ -1170,12 +1352,11 @@ internal sealed class EsqlWriter(ElasticOptions options, MappedDetection? mapped
                 return Like(new LikeExpr(args[0], args[1], false) { Span = c.Span });
             case "match" when Arity(2) && args[1] is Literal { Kind: LiteralKind.String } re:
             {
-                if (LuceneRegex.FromPcre(re.Text, out var dotWarning) is not { } lucene)
+                if (LuceneRegex.FromPcre(re.Text) is not { } lucene)
                 {
                     Error(c.Span, "This match() regex uses PCRE constructs that have no exact Lucene regular expression (ES|QL RLIKE) equivalent.");
                     return R("null", EType.Null);
                 }
-                if (dotWarning) Warn(c.Span, LuceneRegex.DotNote);
                 return R($"{P(Str(Arg(0)), 41)} RLIKE {ElasticCommon.Quote(lucene)}", EType.Bool, 40);
             }
             case "replace" when Arity(3) && args[1] is Literal { Kind: LiteralKind.String } re && args[2] is Literal { Kind: LiteralKind.String } replacement

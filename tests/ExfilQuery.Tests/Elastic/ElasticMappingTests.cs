@@ -145,8 +145,27 @@ public class ElasticMappingTests
     [TestCase("stats stdev(n) as s",
         "STATS s = CASE(COUNT(TO_DOUBLE(n)) > 1, SQRT(POW(STD_DEV(TO_DOUBLE(n)), 2) * COUNT(TO_DOUBLE(n)) / (COUNT(TO_DOUBLE(n)) - 1)), COUNT(TO_DOUBLE(n)) == 1, 0.0, null)",
         TestName = "esql: stdev is the sample standard deviation")]
-    [TestCase("stats count by host | fillnull value=0", "WHERE host IS NOT NULL\n| STATS count = COUNT(*) BY host\n| EVAL count = COALESCE(count, 0), host = COALESCE(host, \"0\")",
-        TestName = "esql: fillnull without fields fills the known columns, numbers as numbers")]
+    [TestCase("stats count sum(n) as total values(u) as us min(_time) as firstTime by host | fillnull value=0",
+        "WHERE host IS NOT NULL\n| STATS count = COUNT(*), total = SUM(TO_DOUBLE(n)), us = MV_SORT(VALUES(u)), firstTime = MIN(@timestamp) BY host\n"
+        + "| EVAL total = COALESCE(total, 0), us = COALESCE(us, \"0\")",
+        TestName = "esql: fillnull without fields fills the known columns, numbers as numbers; counts, group keys and group times always have a value")]
+    // Splunk's fillnull without a field list fills the fields that have a value in at least one result ("Fields in
+    // the event set should have at least one non-null value", https://help.splunk.com/splunk-cloud-platform/spl-search-reference/10.0.2503/search-commands/fillnull);
+    // the next stage reads only the fields it names. INLINE STATS without BY counts over all rows and COUNT skips nulls
+    // (https://elastic.co/docs/reference/query-languages/esql/commands/inlinestats-by).
+    [TestCase("fillnull value=0 | stats count dc(u) as users by host",
+        "INLINE STATS _fillnull_0 = COUNT(host), _fillnull_1 = COUNT(u)\n"
+        + "| EVAL host = CASE(_fillnull_0 > 0, COALESCE(host, \"0\"), host), u = CASE(_fillnull_1 > 0, COALESCE(u, \"0\"), u)\n"
+        + "| DROP _fillnull_0, _fillnull_1\n| WHERE host IS NOT NULL\n| STATS count = COUNT(*), users = COALESCE(MV_COUNT(VALUES(u)), 0) BY host",
+        TestName = "esql: fillnull before stats fills the fields stats reads, where some row has a value")]
+    [TestCase("fillnull value=NULL | table _time host",
+        "INLINE STATS _fillnull_0 = COUNT(host)\n| EVAL host = CASE(_fillnull_0 > 0, COALESCE(host, \"NULL\"), host)\n| DROP _fillnull_0\n| KEEP @timestamp, host",
+        TestName = "esql: fillnull before table fills the table's fields (_time always has a value)")]
+    // bin with a time span on a copy of _time (https://elastic.co/docs/reference/query-languages/esql/functions-operators/date-time-functions/date_trunc).
+    [TestCase("eval t=_time | bin span=1h t | stats count by t", "EVAL t = @timestamp\n| EVAL t = DATE_TRUNC(1 hour, t)\n| WHERE t IS NOT NULL\n| STATS count = COUNT(*) BY t",
+        TestName = "esql: bin of a time value other than _time")]
+    [TestCase("stats min(_time) as _time by host", "WHERE host IS NOT NULL\n| STATS @timestamp = MIN(@timestamp) BY host",
+        TestName = "esql: an aggregation named _time is @timestamp")]
     public void EsqlAggregation(string command, string lines)
     {
         var t = EsqlBackend.Translate("search a=1 | " + command);
@@ -154,8 +173,11 @@ public class ElasticMappingTests
         Assert.That(t.Status, Is.EqualTo(TranslationStatus.Full));
     }
 
-    [TestCase("fillnull value=0 | stats count by host", "fillnull without a field list", TestName = "esql: fillnull of every field before the columns are known")]
+    [TestCase("fillnull value=0 | eval x=1 | stats count by host", "fillnull without a field list", TestName = "esql: fillnull of every field before a stage that reads fields it does not name")]
+    [TestCase("fillnull value=0 | table host*", "fillnull without a field list", TestName = "esql: fillnull of every field before a table with wildcards")]
+    [TestCase("bin span=1h host", "of a time value", TestName = "esql: bin with a time span of a value that is not a time")]
     [TestCase("streamstats count by host", "running aggregates", TestName = "esql: streamstats")]
+    [TestCase("stats list(u) as us min(_time) as t by h | convert ctime(t)", "The aggregation 'list'", TestName = "esql: an untranslated aggregation is the only error (the ctime of min(_time) after it is not)")]
     public void EsqlAggregationFails(string command, string message)
     {
         var t = EsqlBackend.Translate("search a=1 | " + command);

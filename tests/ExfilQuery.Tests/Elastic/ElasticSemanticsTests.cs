@@ -92,6 +92,101 @@ public class ElasticSemanticsTests
     public void EsqlPipeline(string command, string line) =>
         Assert.That(Esql("search * | " + command), Is.EqualTo("FROM logs-*\n| " + line));
 
+    // ------------------------------------------------------------------ ES|QL multivalued fields
+
+    /// <summary>SPL's <c>f=v</c> holds when any value of a multivalued field matches; in ES|QL "Unless otherwise
+    /// documented functions will return null when applied to a multivalued field"
+    /// (https://www.elastic.co/docs/reference/query-languages/esql/esql-multivalued-fields), <c>==</c> and <c>LIKE</c>
+    /// included. MV_CONTAINS(superset, subset) tests the values and treats null as an empty set
+    /// (https://elastic.co/docs/reference/query-languages/esql/functions-operators/mv-functions/mv_contains); TO_LOWER
+    /// takes a multi-valued column (https://elastic.co/docs/reference/query-languages/esql/functions-operators/string-functions/to_lower);
+    /// MV_CONCAT joins the values with a delimiter. Fields named with <c>{}</c> are Splunk's JSON arrays.</summary>
+    [TestCase("search tags{}=Foo", "WHERE MV_CONTAINS(TO_LOWER(`tags{}`), \"foo\")", TestName = "esql: any value of a JSON array equals (case-insensitive)")]
+    [TestCase("search tags{}=123", "WHERE MV_CONTAINS(`tags{}`, \"123\")", TestName = "esql: any value equals a value without letters")]
+    [TestCase("search NOT tags{}=foo", "WHERE (`tags{}` IS NULL OR NOT MV_CONTAINS(TO_LOWER(`tags{}`), \"foo\"))", TestName = "esql: NOT on a multivalued field: no value matches")]
+    [TestCase("search tags{}!=foo", "WHERE (`tags{}` IS NOT NULL AND NOT MV_CONTAINS(TO_LOWER(`tags{}`), \"foo\"))", TestName = "esql: != on a multivalued field: the field exists and no value matches")]
+    [TestCase("search tags{}=*Foo*", "WHERE MV_CONCAT(TO_LOWER(`tags{}`), \"\\n\") LIKE \"*foo*\"", TestName = "esql: contains on a multivalued field searches the values joined by a line feed")]
+    [TestCase("search a=1 | rename tags{} AS t | search t=x", "WHERE a == \"1\"\n| RENAME `tags{}` AS t\n| WHERE MV_CONTAINS(TO_LOWER(t), \"x\")", TestName = "esql: a renamed JSON array is still multivalued")]
+    [TestCase("search a=1 | stats values(p) as ps by h | search ps=x", "WHERE a == \"1\"\n| WHERE h IS NOT NULL\n| STATS ps = MV_SORT(VALUES(p)) BY h\n| WHERE MV_CONTAINS(TO_LOWER(ps), \"x\")", TestName = "esql: values() is multivalued")]
+    [TestCase("search a=1 | eval tags{}=\"x\" | search tags{}=x", "WHERE a == \"1\"\n| EVAL `tags{}` = \"x\"\n| WHERE TO_LOWER(`tags{}`) == \"x\"", TestName = "esql: a field eval assigns holds one value")]
+    public void EsqlMultivalued(string spl, string lines)
+    {
+        var t = EsqlBackend.Translate(spl);
+        Assert.That(t.Query, Is.EqualTo("FROM logs-*\n| " + lines), string.Join("\n", t.Diagnostics));
+        Assert.That(t.Status, Is.EqualTo(TranslationStatus.Full));
+    }
+
+    [TestCase("search tags{}=foo*", TestName = "esql: a prefix on a multivalued field")]
+    [TestCase("search tags{}=*a*b*", TestName = "esql: two pieces on a multivalued field (they could come from two values)")]
+    [TestCase("search tags{}>5", TestName = "esql: a range on a multivalued field")]
+    [TestCase("search tags{}=10.0.0.0/8", TestName = "esql: a CIDR on a multivalued field")]
+    [TestCase("search a=1 | regex tags{}=\"^x\"", TestName = "esql: the regex command on a multivalued field")]
+    public void EsqlMultivaluedWithoutAnExactFormWarns(string spl)
+    {
+        var t = EsqlBackend.Translate(spl);
+        Assert.That(t.Status, Is.EqualTo(TranslationStatus.Partial));
+        Assert.That(t.Diagnostics.Single(d => d.Code == "ESQ0002").Message, Does.Contain("may hold several values"));
+    }
+
+    // ------------------------------------------------------------------ ES|QL regular expressions (RLIKE)
+
+    /// <summary>PCRE (Splunk's match() and regex) as Lucene regular expressions for RLIKE. Elasticsearch "Regular
+    /// expression syntax" (https://www.elastic.co/docs/reference/query-languages/query-dsl/regexp-syntax): patterns are
+    /// anchored, <c>.</c> is any character, <c>[^...]</c> negates a class, a leading or escaped <c>-</c> in a class is
+    /// literal, <c>\</c> escapes any character, <c>()</c> is the empty string, and there is no <c>(?i)</c>, <c>\d</c>,
+    /// <c>\s</c>, <c>^</c> or <c>$</c>. PCRE (pcre2pattern): <c>.</c> is any character but a line feed, <c>$</c>
+    /// matches at the end or before a final line feed, <c>\s</c> is space, tab, LF, VT, FF, CR, and <c>(?i)</c>
+    /// matches letters in both cases. ES|QL RLIKE (https://www.elastic.co/docs/reference/query-languages/esql/functions-operators/operators#esql-rlike)
+    /// takes that syntax in a string literal, where <c>\n</c> and <c>\t</c> are escapes.</summary>
+    [TestCase("match(a, \"(?i)cmd\\.exe\")", "a RLIKE \".*[cC][mM][dD]\\\\.[eE][xX][eE].*\"", TestName = "esql: (?i) matches each letter in both cases")]
+    [TestCase("match(a, \"^(?i)a[b-d]x\")", "a RLIKE \"[aA][b-dB-D][xX].*\"", TestName = "esql: (?i) after ^ folds letter ranges too")]
+    [TestCase("match(a, \"a.b\")", "a RLIKE \".*a[^\\n]b.*\"", TestName = "esql: PCRE . is any character but a line feed")]
+    [TestCase("match(a, \"^ab$\")", "a RLIKE \"ab\\n?\"", TestName = "esql: PCRE $ also matches before a final line feed")]
+    [TestCase("match(a, \"(x\\.exe.{0,4}$)\")", "a RLIKE \".*(x\\\\.exe[^\\n]{0,4})\\n?\"", TestName = "esql: $ at the end of a group that ends the pattern")]
+    [TestCase("match(a, \"a\\sb\\Sc\")", "a RLIKE \".*a[ \\t\\n\u000B\f\\r]b[^ \\t\\n\u000B\f\\r]c.*\"", TestName = "esql: \\s and \\S are PCRE's six space characters")]
+    [TestCase("match(a, \"\\d\\D\\w\\W\")", "a RLIKE \".*[0-9][^0-9][A-Za-z0-9_][^A-Za-z0-9_].*\"", TestName = "esql: \\d \\D \\w \\W as classes")]
+    [TestCase("match(a, \"x(a||b)\")", "a RLIKE \".*x(a|()|b).*\"", TestName = "esql: an empty alternative is Lucene's empty string ()")]
+    [TestCase("match(a, \"a|b\")", "a RLIKE \".*(a|b).*\"", TestName = "esql: a top-level alternative is grouped inside the unanchored search")]
+    [TestCase("match(a, \"[-a]x[a-]\")", "a RLIKE \".*[\\\\-a]x[a\\\\-].*\"", TestName = "esql: a first or last - in a class is escaped")]
+    [TestCase("match(a, \"[^\\s,]+@\")", "a RLIKE \".*[^ \\t\\n\u000B\f\\r,]+\\\\@.*\"", TestName = "esql: \\s inside a negated class; @ is a Lucene operator, escaped")]
+    public void EsqlRegex(string condition, string where) =>
+        Assert.That(Esql("search * | where " + condition), Is.EqualTo("FROM logs-*\n| WHERE " + where));
+
+    [TestCase("match(a, \"(a|b$)\")", TestName = "esql: $ that anchors one alternative only")]
+    [TestCase("match(a, \"^a|b\")", TestName = "esql: ^ that anchors one alternative only")]
+    [TestCase("match(a, \"(?i)[!-_]\")", TestName = "esql: (?i) with a range that holds the capitals but not the small letters")]
+    [TestCase("match(a, \"(?i)é\")", TestName = "esql: (?i) with a letter outside ASCII")]
+    [TestCase("match(a, \"a(?i)b\")", TestName = "esql: (?i) that is not at the start")]
+    [TestCase("match(a, \"[\\d-z]\")", TestName = "esql: a class shorthand before - (PCRE reads the - literally)")]
+    [TestCase("match(a, \"a*?\")", TestName = "esql: lazy quantifier")]
+    [TestCase("match(a, \"\\bword\\b\")", TestName = "esql: word boundary")]
+    public void EsqlRegexOutsideTheSubsetFails(string condition)
+    {
+        var t = EsqlBackend.Translate("search * | where " + condition);
+        Assert.That(t.Status, Is.EqualTo(TranslationStatus.Failed));
+        Assert.That(t.Diagnostics.Single(d => d.Code == "ESQ0001").Message, Does.Contain("no exact Lucene regular expression"));
+    }
+
+    /// <summary>The conversion keeps which strings match. .NET reads PCRE's subset used here the same way for ASCII
+    /// text (. without a line feed, $ before a final line feed, \s as the six ASCII spaces, (?i) on ASCII letters), and
+    /// reads the Lucene output (a subset of plain characters, classes, groups, quantifiers and escaped punctuation) the
+    /// same way as Lucene once anchored with \A and \z.</summary>
+    [TestCase("(?i)(regsvcs\\.exe.{0,4}$)", new[] { "C:\\x\\RegSvcs.exe", "regsvcs.exe \"", "regsvcs.exe\n", "regsvcs.exe ab\ncd", "regsvcs.exe12345", "regsvcs.ex" })]
+    [TestCase("^a.c$", new[] { "abc", "a\nc", "abc\n", "abc\n\n", "xabc" })]
+    [TestCase("powershell[.\\s]|pwsh[.\\s]", new[] { "powershell.exe", "pwsh -c", "pwsh\tx", "pwshx", "POWERSHELL.exe", "a\u000Bpwsh\u000B" })]
+    [TestCase("(?i)[\\-|\\/][Ss]{1}", new[] { "/s", "-S", "|s", "x s", "/S", "\\s" })]
+    [TestCase("(?i).*(ZIP|7Z)\\\\.+\\.(EXE||JS)\"?$", new[] { "c:\\a.zip\\b.exe", "c:\\a.7z\\b.", "c:\\a.zip\\b.js\"", "c:\\a.zip\\b.js\"\n", "c:\\a.zip\\\n.exe", "a.rar\\b.exe" })]
+    [TestCase("[^a-c]x[-a]", new[] { "dx-", "axa", "\nxa", "dxb" })]
+    public void EsqlRegexMatchesWhatPcreMatches(string pcre, string[] inputs)
+    {
+        var lucene = LuceneRegex.FromPcre(pcre);
+        Assert.That(lucene, Is.Not.Null, pcre);
+        var splunk = new System.Text.RegularExpressions.Regex(pcre, System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+        var elastic = new System.Text.RegularExpressions.Regex(@"\A(?:" + lucene + @")\z", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+        foreach (var input in inputs)
+            Assert.That(elastic.IsMatch(input), Is.EqualTo(splunk.IsMatch(input)), $"{pcre} on {input.Replace("\n", "\\n", StringComparison.Ordinal)}: Lucene {lucene}");
+    }
+
     [Test]
     public void EsqlStatsDropsRowsMissingAGroupField() =>
         Assert.That(Esql("search a=1 | stats count dc(u) as users values(p) by host user"), Is.EqualTo(
@@ -117,10 +212,30 @@ public class ElasticSemanticsTests
         Assert.That(Esql("search a=1 | stats count by host | sort - count | rename host AS h | table h count | fields - count"), Is.EqualTo(
             "FROM logs-*\n| WHERE a == \"1\"\n| WHERE host IS NOT NULL\n| STATS count = COUNT(*) BY host\n| SORT count DESC\n| RENAME host AS h\n| KEEP h, count\n| DROP count"));
 
+    /// <summary>GROK compiles with Oniguruma's Ruby syntax (Joni), where ^ and $ are line anchors; PCRE's are the
+    /// value's start, and its end or before a final line feed: Oniguruma's \A and \Z (Oniguruma RE syntax, "Anchors").</summary>
     [Test]
     public void EsqlRexIsGrok() =>
-        Assert.That(Esql("search a=1 | rex field=email \"@(?<domain>[^@]+)$\""), Is.EqualTo(
-            "FROM logs-*\n| WHERE a == \"1\"\n| GROK email \"@(?<domain>[^@]+)$\""));
+        Assert.That(Esql("search a=1 | rex field=email \"@(?<domain>[^@$^]+)$\""), Is.EqualTo(
+            "FROM logs-*\n| WHERE a == \"1\"\n| GROK email \"@(?<domain>[^@$^]+)\\\\Z\""));
+
+    [TestCase("^a", "\\Aa")]
+    [TestCase("a\\$b$", "a\\$b\\Z")]
+    [TestCase("[]^$]^", "[]^$]\\A")]
+    [TestCase("[^]$]$", "[^]$]\\Z")]
+    [TestCase("[\\]^]$", "[\\]^]\\Z")]
+    public void GrokAnchorsAreTheValuesStartAndEnd(string pcre, string grok) =>
+        Assert.That(EsqlWriter.GrokAnchors(pcre), Is.EqualTo(grok));
+
+    /// <summary>PCRE's (?P&lt;name&gt;...) is the same named group as (?&lt;name&gt;...), the spelling Oniguruma (GROK)
+    /// reads (ES|QL GROK reference, https://www.elastic.co/docs/reference/query-languages/esql/commands/grok).</summary>
+    [Test]
+    public void EsqlRexPythonStyleNamedGroupIsGrokNamedGroup()
+    {
+        var t = EsqlBackend.Translate("search a=1 | rex field=p \"Plans=\\[(?P<plans>[^\\]]+)\\]\"");
+        Assert.That(t.Query, Is.EqualTo("FROM logs-*\n| WHERE a == \"1\"\n| GROK p \"Plans=\\\\[(?<plans>[^\\\\]]+)\\\\]\""));
+        Assert.That(t.Status, Is.EqualTo(TranslationStatus.Full));
+    }
 
     [Test]
     public void EsqlUnsupportedFails()
