@@ -1110,6 +1110,12 @@ internal sealed class EsqlWriter(ElasticOptions options, MappedDetection? mapped
             RangeOperator.Greater => ">",
             _ => ">=",
         };
+        if (r.Value.Kind == LiteralKind.Number && TypeOf(r.Field) is EType.String)
+        {
+            // SPL's search compares numerically when the value holds a number and lexicographically otherwise.
+            var text = Column(r.Field);
+            return $"CASE(TO_DOUBLE({text}) IS NOT NULL, TO_DOUBLE({text}) {op} {Number(r.Value.Text)}, {text} {op} {ElasticCommon.Quote(r.Value.Text)})";
+        }
         if (r.Value.Kind == LiteralKind.Number)
         {
             var column = TypeOf(r.Field) is EType.Number ? Column(r.Field) : $"TO_DOUBLE({Column(r.Field)})";
@@ -1237,6 +1243,16 @@ internal sealed class EsqlWriter(ElasticOptions options, MappedDetection? mapped
                     BinaryOp.Equal => "==",
                     _ => "!=",
                 };
+                if (left.Type is EType.Number && right.Type is EType.String || right.Type is EType.Number && left.Type is EType.String)
+                {
+                    // A number against a string value: SPL compares numerically when the string holds a number and
+                    // lexicographically otherwise (as the evaluator does), so "abc" > 5 is true and "abc" != 5 too,
+                    // where TO_DOUBLE alone gives null.
+                    var text = left.Type is EType.String ? left : right;
+                    var asNumbers = $"{P(Numeric(left), 41)} {op} {P(Numeric(right), 41)}";
+                    var asStrings = $"{P(NumberAsString(left, b.Left), 41)} {op} {P(NumberAsString(right, b.Right), 41)}";
+                    return R($"CASE(TO_DOUBLE({text.Text}) IS NOT NULL, {asNumbers}, {asStrings})", EType.Bool);
+                }
                 if (left.Type is EType.Number || right.Type is EType.Number)
                 {
                     left = Numeric(left);
@@ -1255,6 +1271,12 @@ internal sealed class EsqlWriter(ElasticOptions options, MappedDetection? mapped
             }
         }
     }
+
+    /// <summary>A number compared as text: a number literal as SPL wrote it, another number by TO_STRING.</summary>
+    private Rendered NumberAsString(Rendered r, Expr origin) =>
+        r.Type is not EType.Number ? Str(r)
+        : origin is Literal { Kind: LiteralKind.Number } n ? R(ElasticCommon.Quote(n.Text), EType.String)
+        : R($"TO_STRING({r.Text})", EType.String);
 
     private Rendered Like(LikeExpr l)
     {

@@ -66,7 +66,10 @@ public class ElasticSemanticsTests
     [TestCase("(a=1 b=2) OR c=3", "a == \"1\" AND b == \"2\" OR c == \"3\"", TestName = "esql: AND inside OR needs no parentheses")]
     [TestCase("src=10.0.0.0/8", "CIDR_MATCH(TO_IP(src), \"10.0.0.0/8\")", TestName = "esql: CIDR value")]
     [TestCase("NOT src=10.0.0.0/8", "NOT COALESCE(CIDR_MATCH(TO_IP(src), \"10.0.0.0/8\"), false)", TestName = "esql: negated CIDR true for missing or non-IP values")]
-    [TestCase("bytes>100", "TO_DOUBLE(bytes) > 100", TestName = "esql: number comparison is numeric")]
+    // SPL compares a value that holds a number numerically and any other value lexicographically (as the evaluator
+    // and the KQL translation do); TO_DOUBLE alone is null for "abc", where Splunk finds "abc" > "100".
+    [TestCase("bytes>100", "CASE(TO_DOUBLE(bytes) IS NOT NULL, TO_DOUBLE(bytes) > 100, bytes > \"100\")", TestName = "esql: number comparison is numeric for numbers, lexicographic otherwise")]
+    [TestCase("NOT bytes>100", "NOT COALESCE(CASE(TO_DOUBLE(bytes) IS NOT NULL, TO_DOUBLE(bytes) > 100, bytes > \"100\"), false)", TestName = "esql: NOT of a number comparison is true for a missing field")]
     [TestCase("name>abc", "name > \"abc\"", TestName = "esql: string comparison is lexicographic")]
     [TestCase("a IN (x, \"y*\")", "TO_LOWER(a) == \"x\" OR TO_LOWER(a) LIKE \"y*\"", TestName = "esql: search IN is an OR of matches")]
     [TestCase("\"my-field\"=1", "`my-field` == \"1\"", TestName = "esql: odd field names in backticks")]
@@ -80,7 +83,9 @@ public class ElasticSemanticsTests
     [TestCase("where a LIKE \"f%o_\"", "WHERE a LIKE \"f*o?\"", TestName = "esql: SPL LIKE % and _ become * and ?")]
     [TestCase("where a LIKE \"50*%\"", "WHERE a LIKE \"50\\\\**\"", TestName = "esql: literal * in SPL LIKE escaped")]
     [TestCase("where a IN (\"x\", \"y*\")", "WHERE a IN (\"x\", \"y*\")", TestName = "esql: where IN is exact")]
-    [TestCase("where n > 5 AND (a=\"x\" OR b=\"y\")", "WHERE TO_DOUBLE(n) > 5 AND (a == \"x\" OR b == \"y\")", TestName = "esql: precedence kept with minimal parentheses")]
+    [TestCase("where n > 5 AND (a=\"x\" OR b=\"y\")", "WHERE CASE(TO_DOUBLE(n) IS NOT NULL, TO_DOUBLE(n) > 5, n > \"5\") AND (a == \"x\" OR b == \"y\")", TestName = "esql: precedence kept with minimal parentheses")]
+    [TestCase("where NOT n == 1", "WHERE NOT CASE(TO_DOUBLE(n) IS NOT NULL, TO_DOUBLE(n) == 1, n == \"1\")", TestName = "esql: where NOT of a number comparison: true for a non-number, null for a missing field")]
+    [TestCase("where n * 2 > 5", "WHERE TO_DOUBLE(n) * 2 > 5", TestName = "esql: arithmetic is a number: no string form")]
     [TestCase("where NOT (a=\"x\" AND b=\"y\")", "WHERE NOT (a == \"x\" AND b == \"y\")", TestName = "esql: NOT of AND parenthesized")]
     [TestCase("eval x=if(a=\"1\", \"one\", \"other\")", "EVAL x = CASE(a == \"1\", \"one\", \"other\")", TestName = "esql: if is CASE")]
     [TestCase("eval x=case(a=\"1\", 1, a=\"2\", 2)", "EVAL x = CASE(a == \"1\", 1, a == \"2\", 2)", TestName = "esql: case without default is null")]
