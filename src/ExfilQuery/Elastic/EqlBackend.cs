@@ -50,7 +50,7 @@ public static class EqlBackend
     }
 }
 
-internal sealed class EqlWriter(ElasticOptions options, MappedDetection? mapped)
+internal sealed partial class EqlWriter(ElasticOptions options, MappedDetection? mapped)
 {
     public List<Diagnostic> Diagnostics { get; } = [];
 
@@ -98,6 +98,8 @@ internal sealed class EqlWriter(ElasticOptions options, MappedDetection? mapped)
         if (mapped is not null) conditions.AddRange(mapped.Source.Filters.Select(FixedFilterText));
         var pipes = new List<string>();
         var stages = detection.Stages;
+        var category = mapped?.Source.Category ?? Category(detection.Source);
+        string? sequence = null;
         for (var i = 0; i < stages.Length; i++)
         {
             var stage = stages[i];
@@ -105,6 +107,10 @@ internal sealed class EqlWriter(ElasticOptions options, MappedDetection? mapped)
             switch (stage)
             {
                 case FilterStage { Predicate: TruePredicate }:
+                    continue;
+                case TransactionStage t:
+                    sequence = Sequence(t, category, conditions, stages[..i], stages[(i + 1)..], pipes.Count > 0);
+                    i = stages.Length;
                     continue;
                 case FilterStage f when pipes.Count > 0:
                     Error(f.Span, "A filter after head/tail applies to the kept events; EQL pipes only head and tail, with no filter after them.");
@@ -124,7 +130,7 @@ internal sealed class EqlWriter(ElasticOptions options, MappedDetection? mapped)
                     i = stages.Length;
                     continue;
                 case RenameStage or ProjectStage or SortStage or ConvertStage or EvalStage or FillNullStage
-                    when !stages.Skip(i + 1).Any(s => s is FilterStage { Predicate: not TruePredicate } or AggregateStage or LimitStage):
+                    when !stages.Skip(i + 1).Any(s => s is FilterStage { Predicate: not TruePredicate } or AggregateStage or LimitStage or TransactionStage):
                     Warn(stage.Span, "EQL returns whole events: the output columns (eval, rename, table, sort, convert) are not shaped; the events matched are the same.");
                     continue;
                 case AggregateStage a:
@@ -138,10 +144,14 @@ internal sealed class EqlWriter(ElasticOptions options, MappedDetection? mapped)
                     continue;
             }
         }
-        var condition = conditions.Count == 0 ? "true" : conditions.Count == 1 ? conditions[0] : string.Join(" and ", conditions.Select(c => NeedsParens(c) ? "(" + c + ")" : c));
-        var query = (mapped?.Source.Category ?? Category(detection.Source)) + " where " + condition;
+        if (sequence is not null) return sequence;
+        var query = category + " where " + Conjunction(conditions);
         return string.Concat([query, .. pipes.Select(p => "\n| " + p)]);
     }
+
+    /// <summary>Conditions joined with <c>and</c>, an <c>or</c> among them parenthesised; <c>true</c> for none.</summary>
+    private static string Conjunction(IReadOnlyList<string> conditions) =>
+        conditions.Count == 0 ? "true" : conditions.Count == 1 ? conditions[0] : string.Join(" and ", conditions.Select(c => NeedsParens(c) ? "(" + c + ")" : c));
 
     /// <summary>A mapping profile's fixed filter: exact and case-sensitive (<c>==</c>, <c>!=</c>, <c>in</c>); on an
     /// array field EQL compares each value.</summary>
@@ -163,10 +173,36 @@ internal sealed class EqlWriter(ElasticOptions options, MappedDetection? mapped)
         }
     }
 
-    private static bool NeedsParens(string condition) => condition.Contains(" or ", StringComparison.Ordinal);
+    private static bool NeedsParens(string condition) => condition.Contains(" or ", StringComparison.Ordinal) && !Parenthesised(condition);
+
+    /// <summary>True when the whole text is one parenthesised group (the parenthesis that opens it closes at the end),
+    /// parentheses inside strings and quoted names aside.</summary>
+    internal static bool Parenthesised(string text)
+    {
+        if (text.Length < 2 || text[0] != '(' || text[^1] != ')') return false;
+        var depth = 0;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (c is '"' or '`')
+            {
+                // Skip the string (backslash escapes) or the quoted name (doubled backticks).
+                for (i++; i < text.Length && text[i] != c; i++)
+                    if (c == '"' && text[i] == '\\') i++;
+                continue;
+            }
+            if (c == '(') depth++;
+            else if (c == ')' && --depth == 0 && i < text.Length - 1) return false;
+        }
+        return depth == 0;
+    }
 
     private static string StageName(Stage stage) => stage switch
     {
+        FilterStage => "filter",
+        LimitStage => "head/tail",
+        AggregateStage a => a.Command,
+        TransactionStage => "transaction",
         EvalStage => "eval",
         RenameStage => "rename",
         ProjectStage => "table/fields",
@@ -264,7 +300,7 @@ internal sealed class EqlWriter(ElasticOptions options, MappedDetection? mapped)
 
     private static readonly HashSet<string> Keywords = new(StringComparer.Ordinal)
     {
-        "and", "any", "by", "false", "in", "join", "like", "maxspan", "not", "null", "of", "or", "regex", "sample", "sequence", "true", "until", "where", "with",
+        "and", "any", "by", "false", "fork", "in", "join", "like", "maxspan", "not", "null", "of", "or", "regex", "runs", "sample", "sequence", "true", "until", "where", "with",
     };
 
     private static readonly Regex PlainPart = new("^[A-Za-z_@][A-Za-z0-9_@]*$", RegexOptions.CultureInvariant);
