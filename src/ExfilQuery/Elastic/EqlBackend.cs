@@ -162,11 +162,11 @@ internal sealed partial class EqlWriter(ElasticOptions options, MappedDetection?
         switch (f.Operator)
         {
             case "==":
-                return $"{Field(f.Column)} == {Value(f.Values[0])}";
+                return $"{Name(f.Column)} == {Value(f.Values[0])}";
             case "!=":
-                return $"{Field(f.Column)} != {Value(f.Values[0])}";
+                return $"{Name(f.Column)} != {Value(f.Values[0])}";
             case "in":
-                return $"{Field(f.Column)} in ({string.Join(", ", f.Values.Select(Value))})";
+                return $"{Name(f.Column)} in ({string.Join(", ", f.Values.Select(Value))})";
             default:
                 Error(default, $"The mapping filter '{f.Column} {f.Operator}' is not rendered in EQL (==, != and in are).");
                 return "true";
@@ -315,6 +315,12 @@ internal sealed partial class EqlWriter(ElasticOptions options, MappedDetection?
         return "`" + name.Replace("`", "``", StringComparison.Ordinal) + "`";
     }
 
+    /// <summary>A field in a condition. With a mapping profile, a field that is not an ECS field (kept as written, MAP0020)
+    /// is optional, <c>?name</c>: EQL rejects a query that names a field the searched indices do not map, where SPL
+    /// finds no value (EQL syntax reference, "Optional fields": a missing optional field is null).</summary>
+    private string Name(string field) =>
+        mapped is not null && !EcsFields.Types.ContainsKey(ElasticCommon.TimeField(field)) ? "?" + Field(field) : Field(field);
+
     private static string Number(string text)
     {
         var d = double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
@@ -376,7 +382,7 @@ internal sealed partial class EqlWriter(ElasticOptions options, MappedDetection?
                 }
                 if (values.Count > 1)
                 {
-                    result.Add($"{Field(first.Field)} : ({string.Join(", ", values)})");
+                    result.Add($"{Name(first.Field)} : ({string.Join(", ", values)})");
                     i = j;
                     continue;
                 }
@@ -404,11 +410,11 @@ internal sealed partial class EqlWriter(ElasticOptions options, MappedDetection?
             case FieldMatchPredicate m:
                 return Match(m.Field, m.Pattern, m.CaseSensitive);
             case FieldNotMatchPredicate m:
-                return m.Pattern.IsMatchAll ? "false" : $"({Field(m.Field)} != null and not {Match(m.Field, m.Pattern, m.CaseSensitive)})";
+                return m.Pattern.IsMatchAll ? "false" : $"({Name(m.Field)} != null and not {Match(m.Field, m.Pattern, m.CaseSensitive)})";
             case FieldExistsPredicate e:
-                return $"{Field(e.Field)} != null";
+                return $"{Name(e.Field)} != null";
             case CidrPredicate c:
-                return $"cidrMatch({Field(c.Field)}, {ElasticCommon.Quote(c.Cidr)})";
+                return $"cidrMatch({Name(c.Field)}, {ElasticCommon.Quote(c.Cidr)})";
             case FieldCompareRangePredicate r:
                 return Range(r);
             case TimeBoundPredicate t:
@@ -433,17 +439,17 @@ internal sealed partial class EqlWriter(ElasticOptions options, MappedDetection?
             case TruePredicate:
                 return "false";
             case FieldMatchPredicate m when m.Pattern.IsMatchAll:
-                return $"{Field(m.Field)} == null";
+                return $"{Name(m.Field)} == null";
             case FieldExistsPredicate e:
-                return $"{Field(e.Field)} == null";
+                return $"{Name(e.Field)} == null";
             case FieldMatchPredicate m:
-                return $"({Field(m.Field)} == null or not {Match(m.Field, m.Pattern, m.CaseSensitive)})";
+                return $"({Name(m.Field)} == null or not {Match(m.Field, m.Pattern, m.CaseSensitive)})";
             case FieldNotMatchPredicate m:
-                return m.Pattern.IsMatchAll ? "true" : $"({Field(m.Field)} == null or {Match(m.Field, m.Pattern, m.CaseSensitive)})";
+                return m.Pattern.IsMatchAll ? "true" : $"({Name(m.Field)} == null or {Match(m.Field, m.Pattern, m.CaseSensitive)})";
             case CidrPredicate c:
-                return $"({Field(c.Field)} == null or not {Positive(c)})";
+                return $"({Name(c.Field)} == null or not {Positive(c)})";
             case FieldCompareRangePredicate r:
-                return $"({Field(r.Field)} == null or not {Positive(r)})";
+                return $"({Name(r.Field)} == null or not {Positive(r)})";
             default:
                 return $"not ({Positive(p)})";
         }
@@ -456,7 +462,7 @@ internal sealed partial class EqlWriter(ElasticOptions options, MappedDetection?
 
     private string Match(string field, ValuePattern pattern, bool caseSensitive)
     {
-        var column = Field(field);
+        var column = Name(field);
         if (pattern.IsMatchAll) return $"{column} != null";
         if (IsTyped(field) && EcsType(field) is { } ecsType)
         {
@@ -486,8 +492,8 @@ internal sealed partial class EqlWriter(ElasticOptions options, MappedDetection?
             _ => ">=",
         };
         return r.Value.Kind == LiteralKind.Number
-            ? $"{Field(r.Field)} {op} {Number(r.Value.Text)}"
-            : $"{Field(r.Field)} {op} {ElasticCommon.Quote(r.Value.Text)}";
+            ? $"{Name(r.Field)} {op} {Number(r.Value.Text)}"
+            : $"{Name(r.Field)} {op} {ElasticCommon.Quote(r.Value.Text)}";
     }
 
     // ------------------------------------------------------------------ where expressions (case-sensitive)
@@ -511,7 +517,7 @@ internal sealed partial class EqlWriter(ElasticOptions options, MappedDetection?
             case Literal:
                 return new("null");
             case FieldRef f:
-                return new(Field(f.Name));
+                return new(Name(f.Name));
             case UnaryExpr { Operator: UnaryOp.Not } u:
                 return new("not " + P(Expr(u.Operand), 31), 30);
             case UnaryExpr u:
