@@ -147,7 +147,7 @@ internal sealed partial class EqlWriter
     }
 
     /// <summary>A search predicate as an EQL condition, as a filter stage renders it.</summary>
-    private string PredicateText(Predicate p) => p is ExpressionPredicate e ? Expr(e.Expression).Text : Condition(ElasticCommon.ToNnf(p));
+    private string PredicateText(Predicate p) => p is ExpressionPredicate e ? Truth(e.Expression, true).Text : Condition(ElasticCommon.ToNnf(p));
 
     private static string Seconds(double seconds) => seconds.ToString("0.###", CultureInfo.InvariantCulture) + "s";
 

@@ -116,7 +116,7 @@ internal sealed partial class EqlWriter(ElasticOptions options, MappedDetection?
                     Error(f.Span, "A filter after head/tail applies to the kept events; EQL pipes only head and tail, with no filter after them.");
                     continue;
                 case FilterStage { Predicate: ExpressionPredicate e }:
-                    conditions.Add(Expr(e.Expression).Text);
+                    conditions.Add(Truth(e.Expression, true).Text);
                     continue;
                 case FilterStage f:
                     conditions.Add(Condition(ElasticCommon.ToNnf(f.Predicate)));
@@ -425,7 +425,7 @@ internal sealed partial class EqlWriter(ElasticOptions options, MappedDetection?
                 Error(t.Span, $"The search term '{t.Pattern.Text}' matches the raw event text; EQL matches fields only.");
                 return "true";
             case ExpressionPredicate e:
-                return P(Expr(e.Expression), 30);
+                return P(Truth(e.Expression, true), 30);
             default:
                 Error(p.Span, $"{p.GetType().Name} is not translated to EQL yet.");
                 return "true";
@@ -450,6 +450,8 @@ internal sealed partial class EqlWriter(ElasticOptions options, MappedDetection?
                 return $"({Name(c.Field)} == null or not {Positive(c)})";
             case FieldCompareRangePredicate r:
                 return $"({Name(r.Field)} == null or not {Positive(r)})";
+            case ExpressionPredicate e:
+                return P(Truth(e.Expression, false), 30);
             default:
                 return $"not ({Positive(p)})";
         }
@@ -576,6 +578,63 @@ internal sealed partial class EqlWriter(ElasticOptions options, MappedDetection?
                 return new("null");
         }
     }
+
+    /// <summary>The EQL condition for "the where/eval condition <paramref name="e"/> is true" (or, with
+    /// <paramref name="want"/> false, "is false"). SPL's where is three-valued: a comparison with a missing field is
+    /// null, NOT null is null, and only true rows are kept, so <c>where NOT a="x"</c> and <c>where a!="x"</c> drop events
+    /// without <c>a</c>. EQL conditions run as Query DSL (a <c>!=</c> or <c>not</c> is a must_not that matches documents
+    /// without the field: Elasticsearch QL's ExpressionTranslators turn NotEquals into NotQuery(TermQuery)), so a
+    /// comparison that can be false on a missing field gets an explicit <c>field != null</c>.</summary>
+    private Rendered Truth(Expr e, bool want)
+    {
+        RuntimeHelpers.EnsureSufficientExecutionStack();
+        Rendered Guarded(string field, Rendered r) => new($"{Name(field)} != null and {P(r, 21)}", 20);
+        Rendered Not(Rendered r) => new("not " + P(r, 31), 30);
+        switch (e)
+        {
+            case UnaryExpr { Operator: UnaryOp.Not } u:
+                return Truth(u.Operand, !want);
+            case BinaryExpr { Operator: BinaryOp.And or BinaryOp.Or } b:
+            {
+                // true AND is both true, false AND is either false; OR the other way round.
+                var both = (b.Operator == BinaryOp.And) == want;
+                var left = Truth(b.Left, want);
+                var right = Truth(b.Right, want);
+                return both ? new($"{P(left, 20)} and {P(right, 20)}", 20) : new($"{P(left, 10)} or {P(right, 10)}", 10);
+            }
+            case BinaryExpr { Operator: BinaryOp.Equal or BinaryOp.NotEqual or BinaryOp.Less or BinaryOp.LessOrEqual or BinaryOp.Greater or BinaryOp.GreaterOrEqual } b
+                when ComparedField(b.Left, b.Right) is { } field:
+            {
+                var notEqual = b.Operator == BinaryOp.NotEqual;
+                if (want) return notEqual ? Guarded(field, Expr(b)) : Expr(b);
+                return notEqual ? Expr(b with { Operator = BinaryOp.Equal }) : Guarded(field, Not(Expr(b)));
+            }
+            case LikeExpr { Value: FieldRef f } l:
+            {
+                var positive = Expr(l with { Negated = false });
+                return want != l.Negated ? positive : Guarded(f.Name, Not(positive));
+            }
+            case InExpr { Value: FieldRef f } i:
+            {
+                var positive = Expr(i with { Negated = false });
+                return want != i.Negated ? positive : Guarded(f.Name, Expr(i with { Negated = true }));
+            }
+            case CallExpr { Function: "isnull" or "isnotnull", Arguments: [var argument] } c:
+                return new($"{P(Expr(argument), 41)} {((c.Function == "isnull") == want ? "==" : "!=")} null", 40);
+            case Literal { Kind: LiteralKind.Boolean } b:
+                return new((b.Text.Equals("true", StringComparison.OrdinalIgnoreCase) == want) ? "true" : "false");
+            default:
+                return want ? Expr(e) : Not(Expr(e));
+        }
+    }
+
+    /// <summary>The field of a comparison between a field and a non-null literal, or null.</summary>
+    private static string? ComparedField(Expr left, Expr right) => (left, right) switch
+    {
+        (FieldRef f, Literal { Kind: not LiteralKind.Null }) => f.Name,
+        (Literal { Kind: not LiteralKind.Null }, FieldRef f) => f.Name,
+        _ => null,
+    };
 
     private Rendered Call(CallExpr c)
     {
