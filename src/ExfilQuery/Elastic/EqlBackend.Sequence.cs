@@ -17,6 +17,29 @@ namespace ExfilQuery.Elastic;
 /// the table of cases in tests/ExfilQuery.Tests/Elastic/EqlSequenceTests.cs.</summary>
 internal sealed partial class EqlWriter
 {
+    /// <summary>Transaction keys an earlier <c>eval X=coalesce(a, b, ...)</c> defined → the fields it takes.</summary>
+    private readonly Dictionary<string, ImmutableArray<string>> _coalescedKeys = new(StringComparer.Ordinal);
+
+    /// <summary>The keys of <c>eval X=coalesce(a, b, ...)</c> when every assignment is one and X is a field of the next
+    /// transaction that nothing else before the transaction reads: EQL gives each sequence stage its own join key
+    /// (EQL syntax reference, "by keyword": "only match events that share the same values, even if those values are
+    /// in different fields"). Null otherwise.</summary>
+    private static Dictionary<string, ImmutableArray<string>>? CoalescedKeys(EvalStage e, ImmutableArray<Stage> rest)
+    {
+        var index = rest.IndexOf(rest.FirstOrDefault(s => s is TransactionStage)!);
+        if (index < 0 || rest[index] is not TransactionStage t || rest.Take(index).Any(s => s is not FilterStage)) return null;
+        var keys = new Dictionary<string, ImmutableArray<string>>(StringComparer.Ordinal);
+        foreach (var a in e.Assignments)
+        {
+            if (a.Value is not CallExpr { Function: "coalesce", Arguments.Length: > 0 } c || !c.Arguments.All(x => x is FieldRef) || !t.Fields.Contains(a.Field)) return null;
+            keys[a.Field] = [.. c.Arguments.Cast<FieldRef>().Select(f => f.Name)];
+        }
+        // Nothing between the eval and the transaction, nor its conditions, may read the computed key.
+        IEnumerable<Predicate> readers = [.. rest.Take(index).Cast<FilterStage>().Select(f => f.Predicate), .. new[] { t.StartsWith, t.EndsWith }.OfType<Predicate>()];
+        if (readers.Any(p => keys.Keys.Any(k => IrPrinter.Print(p).Contains($"\"{k}\"", StringComparison.Ordinal)))) return null;
+        return keys;
+    }
+
     private void NoSequence(TextSpan span, string message) => Diagnostics.Add(ElasticDiagnostics.EqlNoSequence(span, message));
 
     private void SequenceDiffers(TextSpan span, string message) => Diagnostics.Add(ElasticDiagnostics.EqlSequenceDiffers(span, message));
@@ -89,8 +112,9 @@ internal sealed partial class EqlWriter
         if (!onlyEnds && t.MaxEvents > 0)
             SequenceDiffers(t.Span, $"Splunk closes a transaction at maxevents={t.MaxEvents.ToString(CultureInfo.InvariantCulture)} events: when that many events of one group fall from a start to its end, Splunk finds no complete transaction, while the sequence ignores the events between. The search does not restrict its events to ones that meet startswith or endswith, which would make this impossible.");
 
-        // Join keys.
-        var keyProblem = KeyDifference(t, baseNnf, start, end);
+        // Join keys: the transaction's fields, or per stage the field of a coalesce the stage requires.
+        if (StageKeys(t, baseNnf, start, "start") is not { } startKeys || StageKeys(t, baseNnf, end, "end") is not { } endKeys) return null;
+        var keyProblem = KeyDifference(t, baseNnf, (start, startKeys), (end, endKeys));
         if (keyProblem is not null) SequenceDiffers(t.Span, keyProblem);
         if (!Disjoint(start, end))
             SequenceDiffers(t.StartsWith.Span.Length > 0 ? t.StartsWith.Span : t.Span,
@@ -137,13 +161,15 @@ internal sealed partial class EqlWriter
 
         _span = t.Span;
         var header = "sequence";
-        if (t.Fields.Length > 0) header += " by " + string.Join(", ", t.Fields.Select(Field));
+        var perStage = startKeys.AsSpan().SequenceEqual(endKeys.AsSpan()) ? "" : null;
+        if (perStage is not null && t.Fields.Length > 0) header += " by " + string.Join(", ", t.Fields.Select(Field));
         if (bound is { } span) header += " with maxspan=" + TimeValue(span);
+        string By(ImmutableArray<string> keys) => perStage ?? " by " + string.Join(", ", keys.Select(Field));
         if (rewritten.Count > 0 && bound is { } written)
             SequenceNote(t.Span, $"{string.Join("; ", rewritten)}; EQL's maxspan includes its bound and @timestamp has millisecond precision (ECS type date), so the sequence uses maxspan={TimeValue(written)}.");
         SequenceNote(t.Span, "The sequence returns the start and the end event it matched; Splunk's transaction returns one event per transaction that merges them with the events between (duration, eventcount, the values of all their fields). A match exists for the same groups and time spans.");
         string Stage(Predicate p) => Conjunction([.. baseConditions, PredicateText(p)]);
-        return $"{header}\n  [{category} where {Stage(t.StartsWith)}]\n  [{category} where {Stage(t.EndsWith)}]";
+        return $"{header}\n  [{category} where {Stage(t.StartsWith)}]{By(startKeys)}\n  [{category} where {Stage(t.EndsWith)}]{By(endKeys)}";
     }
 
     /// <summary>A search predicate as an EQL condition, as a filter stage renders it.</summary>
@@ -185,20 +211,74 @@ internal sealed partial class EqlWriter
         }
     }
 
+    /// <summary>The join keys of one stage: the transaction's fields, a coalesced key replaced by the first of its
+    /// fields the stage requires (with EQL0004 when an earlier one is not excluded, since coalesce would take it), or
+    /// null (EQL0003) when the stage requires none of them.</summary>
+    private ImmutableArray<string>? StageKeys(TransactionStage t, Nnf baseNnf, Nnf condition, string stage)
+    {
+        var keys = ImmutableArray.CreateBuilder<string>();
+        var restricted = Restrict(baseNnf, condition);
+        foreach (var field in t.Fields)
+        {
+            if (!_coalescedKeys.TryGetValue(field, out var fields))
+            {
+                keys.Add(field);
+                continue;
+            }
+            var chosen = fields.FirstOrDefault(f => Requires(restricted, f));
+            if (chosen is null)
+            {
+                NoSequence(t.Span, $"'{field}' is coalesce({string.Join(", ", fields)}) and the {stage} events need not have any of them; an EQL join key is a field.");
+                return null;
+            }
+            var earlier = fields.TakeWhile(f => f != chosen).Where(f => !Absent(restricted, f)).ToList();
+            if (earlier.Count > 0)
+                SequenceDiffers(t.Span, $"'{field}' is coalesce({string.Join(", ", fields)}): the {stage} stage joins on '{chosen}', which the search requires there, but coalesce takes {string.Join(" or ", earlier.Select(f => $"'{f}'"))} first when a {stage} event has it, and the search does not exclude that.");
+            keys.Add(chosen);
+        }
+        return keys.ToImmutable();
+    }
+
     /// <summary>Null when the sequence's join keys group start and end events as the transaction's fields do: every
-    /// field is present in the start and in the end event (the search or the condition requires it), or there is one
+    /// key is present in the start and in the end event (the search or the condition requires it), or there is one
     /// field and unifyends=true. Otherwise the difference.</summary>
-    private static string? KeyDifference(TransactionStage t, Nnf baseNnf, Nnf start, Nnf end)
+    private static string? KeyDifference(TransactionStage t, Nnf baseNnf, (Nnf Condition, ImmutableArray<string> Keys) start, (Nnf Condition, ImmutableArray<string> Keys) end)
     {
         if (t.Fields.Length == 0) return null;
-        bool Present(Nnf condition) => t.Fields.All(f => Requires(new NnfAnd([baseNnf, condition]), f));
-        if (Present(start) && Present(end)) return null;
+        static bool Present(Nnf baseNnf, (Nnf Condition, ImmutableArray<string> Keys) stage) =>
+            stage.Keys.All(f => Requires(Restrict(baseNnf, stage.Condition), f));
+        if (Present(baseNnf, start) && Present(baseNnf, end)) return null;
         var fields = string.Join(", ", t.Fields);
         if (t.Fields.Length == 1)
             return t.UnifyEnds ? null
                 : $"With unifyends=false (the default) a start or end event without '{fields}' can still join a transaction in Splunk; EQL's sequence by {fields} needs the field in both events. The search does not require '{fields}' in the start and end events (unifyends=true or a condition '{fields}=*' would).";
         return $"Splunk joins an event that lacks some of the fields ({fields}) to a transaction through the others{(t.Connected ? "" : " (connected=false: even through none)")}; EQL's sequence by {fields} needs every join key present and equal. The search does not require all of them in the start and end events.";
     }
+
+    /// <summary>The search's conditions and a stage's condition together, with the alternatives of the search that
+    /// the stage's condition excludes left out (a start <c>EventCode=1</c> drops the search's <c>EventCode=2 ...</c>
+    /// branch), so that what the remaining branches require is known for the stage's events.</summary>
+    private static Nnf Restrict(Nnf baseNnf, Nnf condition)
+    {
+        var required = Conjuncts(condition).ToList();
+        Nnf Keep(Nnf n) => n switch
+        {
+            NnfAnd a => new NnfAnd([.. a.Operands.Select(Keep)]),
+            NnfOr o => new NnfOr([.. o.Operands.Where(d => !Conjuncts(d).Any(c => required.Any(r => Excludes(c, r))))]),
+            _ => n,
+        };
+        return new NnfAnd([Keep(baseNnf), condition]);
+    }
+
+    /// <summary>True when no event that meets <paramref name="n"/> has <paramref name="field"/> (<c>NOT field=*</c>).</summary>
+    private static bool Absent(Nnf n, string field) => n switch
+    {
+        NnfAnd a => a.Operands.Any(x => Absent(x, field)),
+        NnfOr o => o.Operands.Length > 0 && o.Operands.All(x => Absent(x, field)),
+        NnfLeaf { Negated: true, Predicate: FieldMatchPredicate { Pattern.IsMatchAll: true } m } => m.Field == field,
+        NnfLeaf { Negated: true, Predicate: FieldExistsPredicate e } => e.Field == field,
+        _ => false,
+    };
 
     /// <summary>True when every event that meets <paramref name="n"/> has <paramref name="field"/> (SPL: a positive
     /// comparison, <c>!=</c>, a range or a CIDR on the field needs it).</summary>

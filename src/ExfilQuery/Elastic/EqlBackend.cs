@@ -129,6 +129,9 @@ internal sealed partial class EqlWriter(ElasticOptions options, MappedDetection?
                     WriteAggregate(a, stages[(i + 1)..]);
                     i = stages.Length;
                     continue;
+                case EvalStage e when CoalescedKeys(e, stages[(i + 1)..]) is { } keys:
+                    foreach (var (name, fields) in keys) _coalescedKeys[name] = fields;
+                    continue;
                 case RenameStage or ProjectStage or SortStage or ConvertStage or EvalStage or FillNullStage
                     when !stages.Skip(i + 1).Any(s => s is FilterStage { Predicate: not TruePredicate } or AggregateStage or LimitStage or TransactionStage):
                     Warn(stage.Span, "EQL returns whole events: the output columns (eval, rename, table, sort, convert) are not shaped; the events matched are the same.");
@@ -173,28 +176,26 @@ internal sealed partial class EqlWriter(ElasticOptions options, MappedDetection?
         }
     }
 
-    private static bool NeedsParens(string condition) => condition.Contains(" or ", StringComparison.Ordinal) && !Parenthesised(condition);
-
-    /// <summary>True when the whole text is one parenthesised group (the parenthesis that opens it closes at the end),
-    /// parentheses inside strings and quoted names aside.</summary>
-    internal static bool Parenthesised(string text)
+    /// <summary>True when the condition has an <c>or</c> outside parentheses (strings and quoted names aside), so
+    /// that joining it with <c>and</c> needs parentheses.</summary>
+    internal static bool NeedsParens(string condition)
     {
-        if (text.Length < 2 || text[0] != '(' || text[^1] != ')') return false;
         var depth = 0;
-        for (var i = 0; i < text.Length; i++)
+        for (var i = 0; i < condition.Length; i++)
         {
-            var c = text[i];
+            var c = condition[i];
             if (c is '"' or '`')
             {
-                // Skip the string (backslash escapes) or the quoted name (doubled backticks).
-                for (i++; i < text.Length && text[i] != c; i++)
-                    if (c == '"' && text[i] == '\\') i++;
+                // Skip the string (backslash escapes) or the quoted name (a doubled backtick reads as two names).
+                for (i++; i < condition.Length && condition[i] != c; i++)
+                    if (c == '"' && condition[i] == '\\') i++;
                 continue;
             }
             if (c == '(') depth++;
-            else if (c == ')' && --depth == 0 && i < text.Length - 1) return false;
+            else if (c == ')') depth--;
+            else if (depth == 0 && c == ' ' && condition.AsSpan(i).StartsWith(" or ", StringComparison.Ordinal)) return true;
         }
-        return depth == 0;
+        return false;
     }
 
     private static string StageName(Stage stage) => stage switch
