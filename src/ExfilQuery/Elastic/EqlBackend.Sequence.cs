@@ -83,7 +83,8 @@ internal sealed partial class EqlWriter
         var rewritten = new List<string>();
         void Limit(double seconds, bool exclusive, string what)
         {
-            var ms = seconds * 1000;
+            // Beyond about 285,000 years a limit limits nothing; the clamp keeps the conversion to long defined.
+            var ms = Math.Clamp(seconds * 1000, -1, 9e15);
             var inclusive = exclusive ? (long)Math.Ceiling(ms) - 1 : (long)Math.Floor(ms);
             if (exclusive || ms != Math.Floor(ms)) rewritten.Add($"{what} keeps spans {(exclusive ? "shorter than" : "up to")} {Seconds(seconds)}");
             bound = bound is { } b ? Math.Min(b, inclusive) : inclusive;

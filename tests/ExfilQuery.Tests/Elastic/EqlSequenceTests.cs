@@ -134,6 +134,9 @@ public class EqlSequenceTests
     [TestCase("search a=1 OR a=2 | transaction host unifyends=t startswith=(a=1) endswith=(a=2) | where duration > 5", null, "failed", "EQL0003", TestName = "seq: a lower limit on duration")]
     [TestCase("search a=1 OR a=2 | transaction host unifyends=t startswith=(a=1) endswith=(a=2) | stats count by host", null, "failed", "EQL0003", TestName = "seq: an aggregation of transactions")]
     [TestCase("search a=1 OR a=2 | transaction host unifyends=t startswith=(a=1) endswith=(a=2) | where duration < 0.0005", null, "failed", "EQL0003", TestName = "seq: a limit below a millisecond")]
+    [TestCase("search a=1 OR a=2 | transaction host unifyends=t startswith=(a=1) endswith=(a=2) maxspan=99999999999999999999999d",
+        "sequence by host with maxspan=8999999999999999ms\n  [any where a : (\"1\", \"2\") and a : \"1\"]\n  [any where a : (\"1\", \"2\") and a : \"2\"]",
+        "full", Returns, TestName = "seq: a huge maxspan stays a defined number")]
     [TestCase("search a=1 | head 10 | transaction host unifyends=t startswith=(a=1) endswith=(b=2)", null, "failed", "EQL0003", TestName = "seq: transaction after head")]
     [TestCase("search a=1 | transaction host unifyends=t startswith=\"login\" endswith=(b=2)", null, "failed", "EQL0001", TestName = "seq: a quoted startswith is a raw-text term")]
     [TestCase("search a=1 | eval k=lower(host) | transaction k unifyends=t startswith=(a=1) endswith=(b=2)", null, "failed", "EQL0001", TestName = "seq: eval before the transaction")]
