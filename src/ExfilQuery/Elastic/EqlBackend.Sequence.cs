@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using ExfilQuery.Evaluation;
 using ExfilQuery.Ir;
+using ExfilQuery.Mapping;
 using ExfilQuery.Text;
 
 namespace ExfilQuery.Elastic;
@@ -162,15 +163,21 @@ internal sealed partial class EqlWriter
 
         _span = t.Span;
         var header = "sequence";
+        // A join key that is not an ECS field (profile ecs, MAP0020) is optional when the stages require it: a missing
+        // mapping then matches nothing, as in Splunk, instead of failing the query; null keys cannot occur.
+        var startRestricted = Restrict(baseNnf, start);
+        var endRestricted = Restrict(baseNnf, end);
+        string Key(string field, params Nnf[] stages) =>
+            mapped is not null && !EcsFields.Types.ContainsKey(field) && stages.All(n => Requires(n, field)) ? "?" + Field(field) : Field(field);
         var perStage = startKeys.AsSpan().SequenceEqual(endKeys.AsSpan()) ? "" : null;
-        if (perStage is not null && t.Fields.Length > 0) header += " by " + string.Join(", ", t.Fields.Select(Field));
+        if (perStage is not null && t.Fields.Length > 0) header += " by " + string.Join(", ", startKeys.Select(k => Key(k, startRestricted, endRestricted)));
         if (bound is { } span) header += " with maxspan=" + TimeValue(span);
-        string By(ImmutableArray<string> keys) => perStage ?? " by " + string.Join(", ", keys.Select(Field));
+        string By(ImmutableArray<string> keys, Nnf stage) => perStage ?? " by " + string.Join(", ", keys.Select(k => Key(k, stage)));
         if (rewritten.Count > 0 && bound is { } written)
             SequenceNote(t.Span, $"{string.Join("; ", rewritten)}; EQL's maxspan includes its bound and @timestamp has millisecond precision (ECS type date), so the sequence uses maxspan={TimeValue(written)}.");
         SequenceNote(t.Span, "The sequence returns the start and the end event it matched; Splunk's transaction returns one event per transaction that merges them with the events between (duration, eventcount, the values of all their fields). A match exists for the same groups and time spans.");
         string Stage(Predicate p) => Conjunction([.. baseConditions, PredicateText(p)]);
-        return $"{header}\n  [{category} where {Stage(t.StartsWith)}]{By(startKeys)}\n  [{category} where {Stage(t.EndsWith)}]{By(endKeys)}";
+        return $"{header}\n  [{category} where {Stage(t.StartsWith)}]{By(startKeys, startRestricted)}\n  [{category} where {Stage(t.EndsWith)}]{By(endKeys, endRestricted)}";
     }
 
     /// <summary>A search predicate as an EQL condition, as a filter stage renders it.</summary>

@@ -194,6 +194,19 @@ public class EqlSequenceTests
         Assert.That(t.Query, Does.Contain("process.name : \"cmd.exe\"]").And.Contain("process.name : \"whoami.exe\"]"));
     }
 
+    /// <summary>With profile ecs a join key that is not an ECS field is optional (<c>?key</c>: EQL syntax reference,
+    /// "Optional by fields") when both stages require it, so an index without that field matches nothing instead of
+    /// failing the query; where a stage may lack it, <c>?</c> would join missing keys as equal nulls, so it stays plain.</summary>
+    [TestCase("foo=* ", "sequence by ?foo with maxspan=59999ms\n")]
+    [TestCase("", "sequence by foo with maxspan=59999ms\n")]
+    public void EcsUnmappedJoinKeyIsOptionalOnlyWhenRequired(string required, string header)
+    {
+        var t = EqlBackend.Translate(
+            $"`sysmon` EventCode=1 {required}(process_name=cmd.exe OR process_name=whoami.exe) | transaction foo unifyends=t maxspan=1m startswith=(process_name=cmd.exe) endswith=(process_name=whoami.exe)",
+            TestData.WithSplunkMacros, ElasticOptions.Default with { Profile = "ecs" });
+        Assert.That(t.Query, Does.StartWith(header), string.Join("\n", t.Diagnostics));
+    }
+
     /// <summary>The three transactions of the public corpus. "Detect New Local Admin account" groups by time proximity
     /// (no startswith/endswith): EQL0003. "Short Lived Scheduled Task" is a start/end correlation whose key comes from
     /// <c>xmlkv</c>, which EQL cannot run: EQL0001. "Suspicious Ticket Granting Ticket Request" keys on
