@@ -227,3 +227,65 @@ public class EqlSequenceTests
         Assert.That(t.Query, Does.Contain("and EventCode : \"4781\"] by NewTargetUserName\n").And.EndWith("and EventCode : \"4768\"] by TargetUserName"));
     }
 }
+
+/// <summary>The claim behind a <c>full</c> sequence, checked on generated events: the in-process evaluator (the
+/// project's reference for what the SPL means) finds a transaction for exactly the groups for which EQL's sequence
+/// state machine (EQL syntax reference, "How sequence queries handle matches": one pending sequence per state and
+/// join key, the most recent start overwriting an older one, a match rejected when the end is more than maxspan after
+/// the start, SequenceMatcher.exceedsMaxSpan) finds a match. Timestamps are distinct milliseconds; the limit is
+/// <c>duration &lt;= 60</c>, inclusive on both sides.</summary>
+public class EqlSequenceDifferentialTests
+{
+    private const string Spl = "search EventCode=1 OR EventCode=2 | transaction user unifyends=t startswith=(EventCode=1) endswith=(EventCode=2) | where duration <= 60 | table user";
+
+    [TestCase(1)]
+    [TestCase(2)]
+    [TestCase(3)]
+    [TestCase(4)]
+    public void TransactionAndSequenceMatchTheSameGroups(int seed)
+    {
+        var translation = EqlBackend.Translate(Spl);
+        var header = System.Text.RegularExpressions.Regex.Match(translation.Query ?? "", @"^sequence by user with maxspan=(\d+)m\n");
+        Assert.That(header.Success, Is.True, translation.Query);
+        var maxSpanMs = long.Parse(header.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) * 60_000;
+
+        var random = new Random(seed);
+        var events = new List<ExfilQuery.Evaluation.Event>();
+        long time = 1_000_000;
+        for (var i = 0; i < 300; i++)
+        {
+            time += random.Next(1, 30_000);
+            events.Add(new ExfilQuery.Evaluation.Event
+            {
+                ["user"] = ExfilQuery.Evaluation.FieldValue.String("u" + random.Next(20).ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                ["EventCode"] = ExfilQuery.Evaluation.FieldValue.String(random.Next(3) == 0 ? "2" : random.Next(2) == 0 ? "1" : "3"),
+                Time = time / 1000.0,
+            });
+        }
+
+        var evaluated = ExfilQuery.Testing.SearchEvaluation.Evaluate(Spl, events);
+        Assert.That(evaluated.Diagnostics.Where(d => d.IsError), Is.Empty);
+        var splunkGroups = evaluated.Rows.Select(r => r["user"].AsString()).Distinct().Order(StringComparer.Ordinal).ToList();
+
+        // EQL: per join key, the latest pending start; an end completes it when within maxspan (inclusive); either way
+        // the pending start is consumed.
+        var pending = new Dictionary<string, long>(StringComparer.Ordinal);
+        var eqlGroups = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var e in events)
+        {
+            var user = e["user"].AsString()!;
+            var at = (long)Math.Round(e.Time!.Value * 1000);
+            switch (e["EventCode"].AsString())
+            {
+                case "1":
+                    pending[user] = at;
+                    break;
+                case "2" when pending.Remove(user, out var start):
+                    if (at - start <= maxSpanMs) eqlGroups.Add(user);
+                    break;
+            }
+        }
+        Assert.That(eqlGroups, Is.Not.Empty.And.Count.LessThan(20), "the generated events should separate the groups");
+        Assert.That(splunkGroups, Is.EqualTo(eqlGroups.ToList()));
+    }
+}
