@@ -15,8 +15,16 @@ public static class ElasticDiagnostics
     /// <summary>EQL0002</summary>
     public static readonly DiagnosticDescriptor EqlApproximationDescriptor = new("EQL0002", DiagnosticSeverity.Warning, "EQL loses or approximates part of the SPL meaning");
 
+    /// <summary>EQL0003</summary>
+    public static readonly DiagnosticDescriptor EqlNoSequenceDescriptor = new("EQL0003", DiagnosticSeverity.Error, "This transaction is not an EQL sequence");
+    /// <summary>EQL0004</summary>
+    public static readonly DiagnosticDescriptor EqlSequenceDiffersDescriptor = new("EQL0004", DiagnosticSeverity.Warning, "The EQL sequence differs from the transaction");
+    /// <summary>EQL0005</summary>
+    public static readonly DiagnosticDescriptor EqlSequenceNoteDescriptor = new("EQL0005", DiagnosticSeverity.Info, "How the EQL sequence stands for the transaction");
+
     /// <summary>All descriptors, in code order.</summary>
-    public static IReadOnlyList<DiagnosticDescriptor> All { get; } = [EsqlUnsupportedDescriptor, EsqlApproximationDescriptor, EqlUnsupportedDescriptor, EqlApproximationDescriptor];
+    public static IReadOnlyList<DiagnosticDescriptor> All { get; } =
+        [EsqlUnsupportedDescriptor, EsqlApproximationDescriptor, EqlUnsupportedDescriptor, EqlApproximationDescriptor, EqlNoSequenceDescriptor, EqlSequenceDiffersDescriptor, EqlSequenceNoteDescriptor];
 
     /// <summary>A construct the ES|QL backend cannot express; the translation fails.</summary>
     public static Diagnostic EsqlUnsupported(TextSpan span, string detail) => Make(EsqlUnsupportedDescriptor, span, detail);
@@ -26,6 +34,13 @@ public static class ElasticDiagnostics
     public static Diagnostic EqlUnsupported(TextSpan span, string detail) => Make(EqlUnsupportedDescriptor, span, detail);
     /// <summary>Part of the SPL meaning EQL loses (an aggregation) or approximates; the translation is partial.</summary>
     public static Diagnostic EqlApproximation(TextSpan span, string detail) => Make(EqlApproximationDescriptor, span, detail);
+
+    /// <summary>A transaction EQL's sequence cannot stand for (no startswith/endswith, keepevicted, ...); the translation fails.</summary>
+    public static Diagnostic EqlNoSequence(TextSpan span, string detail) => Make(EqlNoSequenceDescriptor, span, detail);
+    /// <summary>A difference between the emitted sequence and the transaction, named in the message; the translation is partial.</summary>
+    public static Diagnostic EqlSequenceDiffers(TextSpan span, string detail) => Make(EqlSequenceDiffersDescriptor, span, detail);
+    /// <summary>What the sequence returns instead of the transaction's merged event, or how a time limit was rewritten.</summary>
+    public static Diagnostic EqlSequenceNote(TextSpan span, string detail) => Make(EqlSequenceNoteDescriptor, span, detail);
 
     private static Diagnostic Make(DiagnosticDescriptor d, TextSpan span, string message) => new(d.Code, d.Severity, message, span);
 }

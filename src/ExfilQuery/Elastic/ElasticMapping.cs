@@ -255,6 +255,19 @@ internal sealed class ElasticMapper
                 return c with { Conversions = [.. c.Conversions.Select(x => (x.Function, Read(x.Field), Define(x.Output)))] };
             case SpathStage s:
                 return s with { Input = Read(s.Input), Output = Define(s.Output) };
+            case TransactionStage t:
+            {
+                // The key fields and the start/end conditions read the source's fields; the merged event's duration,
+                // eventcount and closed_txn are the transaction's own (EQL renders it as a sequence of the events).
+                var mappedStage = t with
+                {
+                    Fields = [.. t.Fields.Select(Read).Distinct()],
+                    StartsWith = t.StartsWith is null ? null : Predicate(t.StartsWith),
+                    EndsWith = t.EndsWith is null ? null : Predicate(t.EndsWith),
+                };
+                foreach (var name in new[] { "duration", "eventcount", "closed_txn" }) _bound[name] = name;
+                return mappedStage;
+            }
             default:
                 return stage;
         }

@@ -50,7 +50,7 @@ public static class EqlBackend
     }
 }
 
-internal sealed class EqlWriter(ElasticOptions options, MappedDetection? mapped)
+internal sealed partial class EqlWriter(ElasticOptions options, MappedDetection? mapped)
 {
     public List<Diagnostic> Diagnostics { get; } = [];
 
@@ -98,6 +98,8 @@ internal sealed class EqlWriter(ElasticOptions options, MappedDetection? mapped)
         if (mapped is not null) conditions.AddRange(mapped.Source.Filters.Select(FixedFilterText));
         var pipes = new List<string>();
         var stages = detection.Stages;
+        var category = mapped?.Source.Category ?? Category(detection.Source);
+        string? sequence = null;
         for (var i = 0; i < stages.Length; i++)
         {
             var stage = stages[i];
@@ -106,11 +108,15 @@ internal sealed class EqlWriter(ElasticOptions options, MappedDetection? mapped)
             {
                 case FilterStage { Predicate: TruePredicate }:
                     continue;
+                case TransactionStage t:
+                    sequence = Sequence(t, category, conditions, stages[..i], stages[(i + 1)..], pipes.Count > 0);
+                    i = stages.Length;
+                    continue;
                 case FilterStage f when pipes.Count > 0:
                     Error(f.Span, "A filter after head/tail applies to the kept events; EQL pipes only head and tail, with no filter after them.");
                     continue;
                 case FilterStage { Predicate: ExpressionPredicate e }:
-                    conditions.Add(Expr(e.Expression).Text);
+                    conditions.Add(Truth(e.Expression, true).Text);
                     continue;
                 case FilterStage f:
                     conditions.Add(Condition(ElasticCommon.ToNnf(f.Predicate)));
@@ -123,8 +129,11 @@ internal sealed class EqlWriter(ElasticOptions options, MappedDetection? mapped)
                     WriteAggregate(a, stages[(i + 1)..]);
                     i = stages.Length;
                     continue;
+                case EvalStage e when CoalescedKeys(e, stages[(i + 1)..]) is { } keys:
+                    foreach (var (name, fields) in keys) _coalescedKeys[name] = fields;
+                    continue;
                 case RenameStage or ProjectStage or SortStage or ConvertStage or EvalStage or FillNullStage
-                    when !stages.Skip(i + 1).Any(s => s is FilterStage { Predicate: not TruePredicate } or AggregateStage or LimitStage):
+                    when !stages.Skip(i + 1).Any(s => s is FilterStage { Predicate: not TruePredicate } or AggregateStage or LimitStage or TransactionStage):
                     Warn(stage.Span, "EQL returns whole events: the output columns (eval, rename, table, sort, convert) are not shaped; the events matched are the same.");
                     continue;
                 case AggregateStage a:
@@ -138,10 +147,14 @@ internal sealed class EqlWriter(ElasticOptions options, MappedDetection? mapped)
                     continue;
             }
         }
-        var condition = conditions.Count == 0 ? "true" : conditions.Count == 1 ? conditions[0] : string.Join(" and ", conditions.Select(c => NeedsParens(c) ? "(" + c + ")" : c));
-        var query = (mapped?.Source.Category ?? Category(detection.Source)) + " where " + condition;
+        if (sequence is not null) return sequence;
+        var query = category + " where " + Conjunction(conditions);
         return string.Concat([query, .. pipes.Select(p => "\n| " + p)]);
     }
+
+    /// <summary>Conditions joined with <c>and</c>, an <c>or</c> among them parenthesised; <c>true</c> for none.</summary>
+    private static string Conjunction(IReadOnlyList<string> conditions) =>
+        conditions.Count == 0 ? "true" : conditions.Count == 1 ? conditions[0] : string.Join(" and ", conditions.Select(c => NeedsParens(c) ? "(" + c + ")" : c));
 
     /// <summary>A mapping profile's fixed filter: exact and case-sensitive (<c>==</c>, <c>!=</c>, <c>in</c>); on an
     /// array field EQL compares each value.</summary>
@@ -152,21 +165,45 @@ internal sealed class EqlWriter(ElasticOptions options, MappedDetection? mapped)
         switch (f.Operator)
         {
             case "==":
-                return $"{Field(f.Column)} == {Value(f.Values[0])}";
+                return $"{Name(f.Column)} == {Value(f.Values[0])}";
             case "!=":
-                return $"{Field(f.Column)} != {Value(f.Values[0])}";
+                return $"{Name(f.Column)} != {Value(f.Values[0])}";
             case "in":
-                return $"{Field(f.Column)} in ({string.Join(", ", f.Values.Select(Value))})";
+                return $"{Name(f.Column)} in ({string.Join(", ", f.Values.Select(Value))})";
             default:
                 Error(default, $"The mapping filter '{f.Column} {f.Operator}' is not rendered in EQL (==, != and in are).");
                 return "true";
         }
     }
 
-    private static bool NeedsParens(string condition) => condition.Contains(" or ", StringComparison.Ordinal);
+    /// <summary>True when the condition has an <c>or</c> outside parentheses (strings and quoted names aside), so
+    /// that joining it with <c>and</c> needs parentheses.</summary>
+    internal static bool NeedsParens(string condition)
+    {
+        var depth = 0;
+        for (var i = 0; i < condition.Length; i++)
+        {
+            var c = condition[i];
+            if (c is '"' or '`')
+            {
+                // Skip the string (backslash escapes) or the quoted name (a doubled backtick reads as two names).
+                for (i++; i < condition.Length && condition[i] != c; i++)
+                    if (c == '"' && condition[i] == '\\') i++;
+                continue;
+            }
+            if (c == '(') depth++;
+            else if (c == ')') depth--;
+            else if (depth == 0 && c == ' ' && condition.AsSpan(i).StartsWith(" or ", StringComparison.Ordinal)) return true;
+        }
+        return false;
+    }
 
     private static string StageName(Stage stage) => stage switch
     {
+        FilterStage => "filter",
+        LimitStage => "head/tail",
+        AggregateStage a => a.Command,
+        TransactionStage => "transaction",
         EvalStage => "eval",
         RenameStage => "rename",
         ProjectStage => "table/fields",
@@ -264,7 +301,7 @@ internal sealed class EqlWriter(ElasticOptions options, MappedDetection? mapped)
 
     private static readonly HashSet<string> Keywords = new(StringComparer.Ordinal)
     {
-        "and", "any", "by", "false", "in", "join", "like", "maxspan", "not", "null", "of", "or", "regex", "sample", "sequence", "true", "until", "where", "with",
+        "and", "any", "by", "false", "fork", "in", "join", "like", "maxspan", "not", "null", "of", "or", "regex", "runs", "sample", "sequence", "true", "until", "where", "with",
     };
 
     private static readonly Regex PlainPart = new("^[A-Za-z_@][A-Za-z0-9_@]*$", RegexOptions.CultureInvariant);
@@ -278,6 +315,12 @@ internal sealed class EqlWriter(ElasticOptions options, MappedDetection? mapped)
         if (parts.All(p => PlainPart.IsMatch(p) && !Keywords.Contains(p))) return name;
         return "`" + name.Replace("`", "``", StringComparison.Ordinal) + "`";
     }
+
+    /// <summary>A field in a condition. With a mapping profile, a field that is not an ECS field (kept as written, MAP0020)
+    /// is optional, <c>?name</c>: EQL rejects a query that names a field the searched indices do not map, where SPL
+    /// finds no value (EQL syntax reference, "Optional fields": a missing optional field is null).</summary>
+    private string Name(string field) =>
+        mapped is not null && !EcsFields.Types.ContainsKey(ElasticCommon.TimeField(field)) ? "?" + Field(field) : Field(field);
 
     private static string Number(string text)
     {
@@ -340,7 +383,7 @@ internal sealed class EqlWriter(ElasticOptions options, MappedDetection? mapped)
                 }
                 if (values.Count > 1)
                 {
-                    result.Add($"{Field(first.Field)} : ({string.Join(", ", values)})");
+                    result.Add($"{Name(first.Field)} : ({string.Join(", ", values)})");
                     i = j;
                     continue;
                 }
@@ -368,11 +411,11 @@ internal sealed class EqlWriter(ElasticOptions options, MappedDetection? mapped)
             case FieldMatchPredicate m:
                 return Match(m.Field, m.Pattern, m.CaseSensitive);
             case FieldNotMatchPredicate m:
-                return m.Pattern.IsMatchAll ? "false" : $"({Field(m.Field)} != null and not {Match(m.Field, m.Pattern, m.CaseSensitive)})";
+                return m.Pattern.IsMatchAll ? "false" : $"({Name(m.Field)} != null and not {Match(m.Field, m.Pattern, m.CaseSensitive)})";
             case FieldExistsPredicate e:
-                return $"{Field(e.Field)} != null";
+                return $"{Name(e.Field)} != null";
             case CidrPredicate c:
-                return $"cidrMatch({Field(c.Field)}, {ElasticCommon.Quote(c.Cidr)})";
+                return $"cidrMatch({Name(c.Field)}, {ElasticCommon.Quote(c.Cidr)})";
             case FieldCompareRangePredicate r:
                 return Range(r);
             case TimeBoundPredicate t:
@@ -383,7 +426,7 @@ internal sealed class EqlWriter(ElasticOptions options, MappedDetection? mapped)
                 Error(t.Span, $"The search term '{t.Pattern.Text}' matches the raw event text; EQL matches fields only.");
                 return "true";
             case ExpressionPredicate e:
-                return P(Expr(e.Expression), 30);
+                return P(Truth(e.Expression, true), 30);
             default:
                 Error(p.Span, $"{p.GetType().Name} is not translated to EQL yet.");
                 return "true";
@@ -397,17 +440,19 @@ internal sealed class EqlWriter(ElasticOptions options, MappedDetection? mapped)
             case TruePredicate:
                 return "false";
             case FieldMatchPredicate m when m.Pattern.IsMatchAll:
-                return $"{Field(m.Field)} == null";
+                return $"{Name(m.Field)} == null";
             case FieldExistsPredicate e:
-                return $"{Field(e.Field)} == null";
+                return $"{Name(e.Field)} == null";
             case FieldMatchPredicate m:
-                return $"({Field(m.Field)} == null or not {Match(m.Field, m.Pattern, m.CaseSensitive)})";
+                return $"({Name(m.Field)} == null or not {Match(m.Field, m.Pattern, m.CaseSensitive)})";
             case FieldNotMatchPredicate m:
-                return m.Pattern.IsMatchAll ? "true" : $"({Field(m.Field)} == null or {Match(m.Field, m.Pattern, m.CaseSensitive)})";
+                return m.Pattern.IsMatchAll ? "true" : $"({Name(m.Field)} == null or {Match(m.Field, m.Pattern, m.CaseSensitive)})";
             case CidrPredicate c:
-                return $"({Field(c.Field)} == null or not {Positive(c)})";
+                return $"({Name(c.Field)} == null or not {Positive(c)})";
             case FieldCompareRangePredicate r:
-                return $"({Field(r.Field)} == null or not {Positive(r)})";
+                return $"({Name(r.Field)} == null or not {Positive(r)})";
+            case ExpressionPredicate e:
+                return P(Truth(e.Expression, false), 30);
             default:
                 return $"not ({Positive(p)})";
         }
@@ -420,7 +465,7 @@ internal sealed class EqlWriter(ElasticOptions options, MappedDetection? mapped)
 
     private string Match(string field, ValuePattern pattern, bool caseSensitive)
     {
-        var column = Field(field);
+        var column = Name(field);
         if (pattern.IsMatchAll) return $"{column} != null";
         if (IsTyped(field) && EcsType(field) is { } ecsType)
         {
@@ -450,8 +495,8 @@ internal sealed class EqlWriter(ElasticOptions options, MappedDetection? mapped)
             _ => ">=",
         };
         return r.Value.Kind == LiteralKind.Number
-            ? $"{Field(r.Field)} {op} {Number(r.Value.Text)}"
-            : $"{Field(r.Field)} {op} {ElasticCommon.Quote(r.Value.Text)}";
+            ? $"{Name(r.Field)} {op} {Number(r.Value.Text)}"
+            : $"{Name(r.Field)} {op} {ElasticCommon.Quote(r.Value.Text)}";
     }
 
     // ------------------------------------------------------------------ where expressions (case-sensitive)
@@ -475,7 +520,7 @@ internal sealed class EqlWriter(ElasticOptions options, MappedDetection? mapped)
             case Literal:
                 return new("null");
             case FieldRef f:
-                return new(Field(f.Name));
+                return new(Name(f.Name));
             case UnaryExpr { Operator: UnaryOp.Not } u:
                 return new("not " + P(Expr(u.Operand), 31), 30);
             case UnaryExpr u:
@@ -534,6 +579,63 @@ internal sealed class EqlWriter(ElasticOptions options, MappedDetection? mapped)
                 return new("null");
         }
     }
+
+    /// <summary>The EQL condition for "the where/eval condition <paramref name="e"/> is true" (or, with
+    /// <paramref name="want"/> false, "is false"). SPL's where is three-valued: a comparison with a missing field is
+    /// null, NOT null is null, and only true rows are kept, so <c>where NOT a="x"</c> and <c>where a!="x"</c> drop events
+    /// without <c>a</c>. EQL conditions run as Query DSL (a <c>!=</c> or <c>not</c> is a must_not that matches documents
+    /// without the field: Elasticsearch QL's ExpressionTranslators turn NotEquals into NotQuery(TermQuery)), so a
+    /// comparison that can be false on a missing field gets an explicit <c>field != null</c>.</summary>
+    private Rendered Truth(Expr e, bool want)
+    {
+        RuntimeHelpers.EnsureSufficientExecutionStack();
+        Rendered Guarded(string field, Rendered r) => new($"{Name(field)} != null and {P(r, 21)}", 20);
+        Rendered Not(Rendered r) => new("not " + P(r, 31), 30);
+        switch (e)
+        {
+            case UnaryExpr { Operator: UnaryOp.Not } u:
+                return Truth(u.Operand, !want);
+            case BinaryExpr { Operator: BinaryOp.And or BinaryOp.Or } b:
+            {
+                // true AND is both true, false AND is either false; OR the other way round.
+                var both = (b.Operator == BinaryOp.And) == want;
+                var left = Truth(b.Left, want);
+                var right = Truth(b.Right, want);
+                return both ? new($"{P(left, 20)} and {P(right, 20)}", 20) : new($"{P(left, 10)} or {P(right, 10)}", 10);
+            }
+            case BinaryExpr { Operator: BinaryOp.Equal or BinaryOp.NotEqual or BinaryOp.Less or BinaryOp.LessOrEqual or BinaryOp.Greater or BinaryOp.GreaterOrEqual } b
+                when ComparedField(b.Left, b.Right) is { } field:
+            {
+                var notEqual = b.Operator == BinaryOp.NotEqual;
+                if (want) return notEqual ? Guarded(field, Expr(b)) : Expr(b);
+                return notEqual ? Expr(b with { Operator = BinaryOp.Equal }) : Guarded(field, Not(Expr(b)));
+            }
+            case LikeExpr { Value: FieldRef f } l:
+            {
+                var positive = Expr(l with { Negated = false });
+                return want != l.Negated ? positive : Guarded(f.Name, Not(positive));
+            }
+            case InExpr { Value: FieldRef f } i:
+            {
+                var positive = Expr(i with { Negated = false });
+                return want != i.Negated ? positive : Guarded(f.Name, Expr(i with { Negated = true }));
+            }
+            case CallExpr { Function: "isnull" or "isnotnull", Arguments: [var argument] } c:
+                return new($"{P(Expr(argument), 41)} {((c.Function == "isnull") == want ? "==" : "!=")} null", 40);
+            case Literal { Kind: LiteralKind.Boolean } b:
+                return new((b.Text.Equals("true", StringComparison.OrdinalIgnoreCase) == want) ? "true" : "false");
+            default:
+                return want ? Expr(e) : Not(Expr(e));
+        }
+    }
+
+    /// <summary>The field of a comparison between a field and a non-null literal, or null.</summary>
+    private static string? ComparedField(Expr left, Expr right) => (left, right) switch
+    {
+        (FieldRef f, Literal { Kind: not LiteralKind.Null }) => f.Name,
+        (Literal { Kind: not LiteralKind.Null }, FieldRef f) => f.Name,
+        _ => null,
+    };
 
     private Rendered Call(CallExpr c)
     {

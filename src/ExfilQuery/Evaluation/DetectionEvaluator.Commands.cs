@@ -192,7 +192,7 @@ public static partial class DetectionEvaluator
             var maxPause = Span(t.MaxPause, "maxpause");
             var ordered = rows.Select((r, i) => (Row: r, Index: i)).OrderBy(x => x.Row.Time ?? double.MinValue).ThenByDescending(x => x.Index).Select(x => x.Row).ToList();
             if (t.Fields.Length > 0 && ordered.Any(r => t.Fields.Any(f => r[f].IsNull)))
-                context.Report(EvaluationDiagnostics.UnsupportedStage(t.Span, "transaction", "events missing one of the fields are left out; Splunk can join them to a transaction transitively"));
+                context.Report(EvaluationDiagnostics.UnsupportedStage(t.Span, "transaction", "events missing one of the fields are left out; Splunk can join them to a transaction transitively (connected, unifyends)"));
             var open = new Dictionary<string, (List<Event> Events, bool Started)>(StringComparer.Ordinal);
             var closed = new List<(List<Event> Events, bool Complete)>();
             foreach (var row in ordered)

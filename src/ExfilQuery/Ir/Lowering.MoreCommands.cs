@@ -47,7 +47,7 @@ public static partial class Lowering
                 case TransactionCommand t:
                 {
                     var maxEvents = Option(t.Options, "maxevents") is { } me ? IntOption(me, "transaction") ?? 1000 : 1000;
-                    var known = new[] { "maxspan", "maxpause", "startswith", "endswith", "maxevents", "keepevicted" };
+                    var known = new[] { "maxspan", "maxpause", "startswith", "endswith", "maxevents", "keepevicted", "connected", "unifyends" };
                     if (t.Options.FirstOrDefault(o => !known.Contains(o.Name.ToLowerInvariant())) is { } other)
                         return new UnsupportedStage("transaction", $"the option '{other.Name}' is not modelled.");
                     return new TransactionStage(
@@ -57,7 +57,11 @@ public static partial class Lowering
                         Option(t.Options, "startswith") is { } sw ? TransactionFilter(sw) : null,
                         Option(t.Options, "endswith") is { } ew ? TransactionFilter(ew) : null,
                         maxEvents,
-                        BoolOption(t.Options, "keepevicted", false));
+                        BoolOption(t.Options, "keepevicted", false))
+                    {
+                        Connected = BoolOption(t.Options, "connected", true),
+                        UnifyEnds = BoolOption(t.Options, "unifyends", false),
+                    };
                 }
                 case IplocationCommand i:
                     return new IpLocationStage(i.Field.Name, Option(i.Options, "prefix") is { } p ? OptionText(p) : "", BoolOption(i.Options, "allfields", false));

@@ -122,7 +122,16 @@ public sealed record TopStage(bool Rare, ImmutableArray<string> Fields, Immutabl
 /// <param name="EndsWith">The condition that closes one, or null.</param>
 /// <param name="MaxEvents">maxevents (default 1000).</param>
 /// <param name="KeepEvicted">keepevicted: also return transactions that never closed.</param>
-public sealed record TransactionStage(ImmutableArray<string> Fields, string? MaxSpan, string? MaxPause, Predicate? StartsWith, Predicate? EndsWith, int MaxEvents, bool KeepEvicted) : Stage;
+public sealed record TransactionStage(ImmutableArray<string> Fields, string? MaxSpan, string? MaxPause, Predicate? StartsWith, Predicate? EndsWith, int MaxEvents, bool KeepEvicted) : Stage
+{
+    /// <summary>connected (default true): with several fields, an event none of whose fields the open transaction
+    /// has yet opens a new transaction (true) or joins it (false).</summary>
+    public bool Connected { get; init; } = true;
+
+    /// <summary>unifyends (default false): events that meet startswith/endswith must also share one of the fields
+    /// with the transaction (true); with false they may join it without.</summary>
+    public bool UnifyEnds { get; init; }
+}
 
 /// <summary>iplocation: adds City, Country, Region, lat, lon (with <see cref="Prefix"/>) for the IP in <see cref="Field"/>.</summary>
 public sealed record IpLocationStage(string Field, string Prefix, bool AllFields) : Stage;

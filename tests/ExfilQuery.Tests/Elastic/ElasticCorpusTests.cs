@@ -77,7 +77,9 @@ public class ElasticCorpusTests
 /// <summary>The syntax rules of Elastic's references, checked on every query emitted for the public corpus (both
 /// profiles), with string literals and quoted names blanked out first. EQL syntax reference
 /// (https://www.elastic.co/guide/en/elasticsearch/reference/current/eql-syntax.html): keywords are lower case, the
-/// only pipes of an event query are <c>head</c> and <c>tail</c> with a count, <c>~</c> only follows <c>like</c>,
+/// only pipes of an event query are <c>head</c> and <c>tail</c> with a count, a sequence is <c>sequence [by keys]
+/// [with maxspan=N unit]</c> (by before with) and bracketed <c>category where condition</c> stages with optional
+/// <c>by</c> keys, <c>~</c> only follows <c>like</c>,
 /// <c>regex</c> and <c>in</c> (their case-insensitive forms). ES|QL syntax reference
 /// (https://www.elastic.co/docs/reference/query-languages/esql/esql-syntax): a source command (FROM) then
 /// processing commands, one per line here, each starting with its command name.</summary>
@@ -101,8 +103,21 @@ public class ElasticCorpusSyntaxTests
         foreach (var (id, q) in Queries((s, o) => EqlBackend.Translate(s, TestData.WithSplunkMacros, o)))
         {
             var lines = q.Split('\n');
-            if (!System.Text.RegularExpressions.Regex.IsMatch(lines[0], "^(any|process|file|registry|network|web|authentication|configuration|iam) where ")) problems.Add($"{id}: {lines[0]}");
-            problems.AddRange(lines.Skip(1).Where(l => !System.Text.RegularExpressions.Regex.IsMatch(l, @"^\| (head|tail) \d+$")).Select(l => $"{id}: pipe {l}"));
+            const string category = "(any|process|file|registry|network|web|authentication|configuration|iam)";
+            var pipesFrom = 1;
+            if (lines[0].StartsWith("sequence", StringComparison.Ordinal))
+            {
+                // sequence [by keys] [with maxspan=N(ms|s|m|h|d)], then one "[category where condition] [by keys]" per line.
+                if (!System.Text.RegularExpressions.Regex.IsMatch(lines[0], @"^sequence( by [^\[\]]+?)?( with maxspan=[1-9]\d*(ms|s|m|h|d))?$")) problems.Add($"{id}: {lines[0]}");
+                while (pipesFrom < lines.Length && lines[pipesFrom].StartsWith("  [", StringComparison.Ordinal))
+                {
+                    if (!System.Text.RegularExpressions.Regex.IsMatch(lines[pipesFrom], $@"^  \[{category} where .+\]( by [^\[\]]+)?$")) problems.Add($"{id}: stage {lines[pipesFrom]}");
+                    pipesFrom++;
+                }
+                if (pipesFrom < 3) problems.Add($"{id}: a sequence needs two stages");
+            }
+            else if (!System.Text.RegularExpressions.Regex.IsMatch(lines[0], $"^{category} where ")) problems.Add($"{id}: {lines[0]}");
+            problems.AddRange(lines.Skip(pipesFrom).Where(l => !System.Text.RegularExpressions.Regex.IsMatch(l, @"^\| (head|tail) \d+$")).Select(l => $"{id}: pipe {l}"));
             if (System.Text.RegularExpressions.Regex.IsMatch(q, @"\b(AND|OR|NOT|WHERE|IN|LIKE|REGEX|NULL|TRUE|FALSE)\b")) problems.Add($"{id}: upper-case keyword in {q}");
             if (System.Text.RegularExpressions.Regex.IsMatch(q, @"(?<!\b(like|regex|in))~")) problems.Add($"{id}: ~ outside like~/regex~/in~ in {q}");
         }

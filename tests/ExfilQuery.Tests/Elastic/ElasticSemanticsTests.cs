@@ -273,7 +273,39 @@ public class ElasticSemanticsTests
     [TestCase("bytes>100", "any where bytes > 100", TestName = "eql: numbers as numbers")]
     [TestCase("name>abc", "any where name > \"abc\"", TestName = "eql: strings as strings")]
     [TestCase("\"my-field\"=1 \"1st\"=2", "any where `my-field` : \"1\" and `1st` : \"2\"", TestName = "eql: odd field names in backticks")]
+    [TestCase("NOT a=foo b=bar", "any where (a == null or not a : \"foo\") and b : \"bar\"", TestName = "eql: NOT binds tighter than the implicit AND")]
+    [TestCase("a=foo OR NOT b=bar", "any where a : \"foo\" or (b == null or not b : \"bar\")", TestName = "eql: NOT inside OR keeps missing-field meaning")]
+    [TestCase("NOT a!=foo", "any where (a == null or a : \"foo\")", TestName = "eql: NOT != is true where the field is missing or matches")]
+    [TestCase("NOT a=*", "any where a == null", TestName = "eql: NOT a=* means the field is missing")]
+    [TestCase("a!=*", "any where false", TestName = "eql: a!=* never matches (needs the field and no value)")]
+    [TestCase("a=\"x?y*\"", "any where a regex~ \"x\\\\?y.*\"", TestName = "eql: literal ? with a wildcard needs regex~, * becomes .*")]
+    [TestCase("a=\"x\\ny\"", "any where a : \"x\\\\ny\"", TestName = "eql: SPL \\n is a backslash and n, escaped as \\\\ in EQL")]
+    [TestCase("a=\"tab\there\"", "any where a : \"tab\\there\"", TestName = "eql: a tab character in the value is written \\t")]
+    [TestCase("src=10.0.0.0/8 OR src=192.168.0.0/16", "any where cidrMatch(src, \"10.0.0.0/8\") or cidrMatch(src, \"192.168.0.0/16\")", TestName = "eql: CIDRs in OR")]
+    [TestCase("bytes>=1.5e3", "any where bytes >= 1500", TestName = "eql: exponent number written plainly")]
+    [TestCase("bytes>-5", "any where bytes > -5", TestName = "eql: negative number")]
+    [TestCase("port=443", "any where port : \"443\"", TestName = "eql: search equality on a number stays a case-insensitive string match (profile none, type unknown)")]
+    [TestCase("\"user name\"=bob \"where\"=x", "any where `user name` : \"bob\" and `where` : \"x\"", TestName = "eql: names with a space or a keyword in backticks")]
     public void EqlSearchClause(string search, string query) => Assert.That(Eql("search " + search), Is.EqualTo(query));
+
+    /// <summary>where/eval conditions are three-valued in SPL: a comparison with a missing field is null, NOT null is
+    /// null, and where keeps only true rows (Splunk Search Reference, "where": "The where command ... returns only the
+    /// results for which the eval expression returns TRUE"; the evaluator's tables agree). EQL runs conditions as Query
+    /// DSL, where <c>!=</c> and <c>not</c> are must_not clauses that match documents without the field (Elasticsearch QL
+    /// ExpressionTranslators: NotEquals is NotQuery(TermQuery); elastic/elasticsearch#114050 notes that Query DSL and
+    /// KQL keep null rows for !=), so a condition that can be false on a missing field carries <c>field != null</c>.</summary>
+    [TestCase("where a!=\"x\"", "a != null and a != \"x\"", TestName = "eql where: != drops events without the field")]
+    [TestCase("where NOT a=\"x\"", "a != null and not a == \"x\"", TestName = "eql where: NOT = drops events without the field")]
+    [TestCase("where NOT (a!=\"x\")", "a == \"x\"", TestName = "eql where: NOT != is ==")]
+    [TestCase("where NOT (a=\"x\" AND n>5)", "a != null and not a == \"x\" or n != null and not n > 5", TestName = "eql where: NOT of AND is OR of falsehoods")]
+    [TestCase("where NOT (a=\"x\" OR b LIKE \"y%\")", "a != null and not a == \"x\" and b != null and not b like \"y*\"", TestName = "eql where: NOT of OR is AND of falsehoods")]
+    [TestCase("where a NOT IN (\"x\", \"y\")", "a != null and a not in (\"x\", \"y\")", TestName = "eql where: NOT IN needs the field")]
+    [TestCase("where NOT isnull(a) AND n=1", "a != null and n == 1", TestName = "eql where: NOT isnull is != null")]
+    [TestCase("where n > 5 AND (a=\"x\" OR b=\"y\")", "n > 5 and (a == \"x\" or b == \"y\")", TestName = "eql where: precedence kept with minimal parentheses")]
+    [TestCase("where a=\"C:\\\\temp\"", "a == \"C:\\\\temp\"", TestName = "eql where: a backslash escaped once more for EQL")]
+    [TestCase("where a=\"100\" AND n=100", "a == \"100\" and n == 100", TestName = "eql where: strings stay strings, numbers numbers")]
+    public void EqlWhereIsThreeValued(string command, string condition) =>
+        Assert.That(Eql("search * | " + command), Is.EqualTo("any where " + condition));
 
     [TestCase("search a=1 | where b=\"X\"", "any where a : \"1\" and b == \"X\"", TestName = "eql: where equality is case-sensitive ==")]
     [TestCase("search a=1 | where b IN (\"x\", \"y\")", "any where a : \"1\" and b in (\"x\", \"y\")", TestName = "eql: where IN is case-sensitive in")]
