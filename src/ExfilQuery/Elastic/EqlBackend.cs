@@ -550,6 +550,13 @@ internal sealed partial class EqlWriter(ElasticOptions options, MappedDetection?
                     return new("null");
                 }
                 var prec = op switch { "or" => 10, "and" => 20, "+" or "-" => 50, "*" or "/" or "%" => 60, _ => 40 };
+                if (prec == 40 && ReadsField(b.Left) && ReadsField(b.Right))
+                {
+                    // EQL syntax reference, "Limitations for comparisons": "You also cannot compare a field to another
+                    // field, even if the fields are changed using a function" (the whole query is rejected).
+                    Error(b.Span, "EQL cannot compare a field with another field (even through functions); the comparison has no EQL form.");
+                    return new("null");
+                }
                 return new($"{P(Expr(b.Left), prec is 10 or 20 ? prec : prec == 40 ? 41 : prec)} {op} {P(Expr(b.Right), prec is 10 or 20 ? prec : prec + 1)}", prec);
             }
             case LikeExpr l when l.Pattern is Literal { Kind: LiteralKind.String } p:
@@ -630,6 +637,18 @@ internal sealed partial class EqlWriter(ElasticOptions options, MappedDetection?
     }
 
     /// <summary>The field of a comparison between a field and a non-null literal, or null.</summary>
+    /// <summary>True when the expression reads a field anywhere.</summary>
+    private static bool ReadsField(Expr e) => e switch
+    {
+        FieldRef => true,
+        CallExpr c => c.Arguments.Any(ReadsField),
+        BinaryExpr b => ReadsField(b.Left) || ReadsField(b.Right),
+        UnaryExpr u => ReadsField(u.Operand),
+        LikeExpr l => ReadsField(l.Value) || ReadsField(l.Pattern),
+        InExpr i => ReadsField(i.Value) || i.Items.Any(ReadsField),
+        _ => false,
+    };
+
     private static string? ComparedField(Expr left, Expr right) => (left, right) switch
     {
         (FieldRef f, Literal { Kind: not LiteralKind.Null }) => f.Name,

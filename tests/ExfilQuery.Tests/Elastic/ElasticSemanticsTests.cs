@@ -344,6 +344,25 @@ public class ElasticSemanticsTests
         Assert.That(t.Status, Is.EqualTo(TranslationStatus.Failed));
     }
 
+    /// <summary>EQL syntax reference, "Limitations for comparisons": "You also cannot compare a field to another field,
+    /// even if the fields are changed using a function" — such a query is rejected as a whole, so the translation
+    /// fails with the comparison's span; a function of one field against a literal is allowed.</summary>
+    [TestCase("search a=1 | where x=y", "x=y")]
+    [TestCase("search a=1 | where NOT x=y", "x=y")]
+    [TestCase("search a=1 | where x > len(y)", "x > len(y)")]
+    [TestCase("search a=1 | where (x + 1) = y", "(x + 1) = y")]
+    public void EqlFieldToFieldComparisonFails(string spl, string comparison)
+    {
+        var t = EqlBackend.Translate(spl);
+        Assert.That(t.Status, Is.EqualTo(TranslationStatus.Failed));
+        var error = t.Diagnostics.Single(d => d.IsError);
+        Assert.That((error.Code, spl.Substring(error.Span.Start, error.Span.Length)), Is.EqualTo(("EQL0001", comparison)));
+    }
+
+    [Test]
+    public void EqlFunctionOfOneFieldAgainstALiteralIsAllowed() =>
+        Assert.That(Eql("search a=1 | where len(x) > 3"), Is.EqualTo("any where a : \"1\" and length(x) > 3"));
+
     [Test]
     public void EqlPureFilterIsFull()
     {
