@@ -48,7 +48,7 @@ public class LoweringMoreCommandsTests
     [TestCase("index=x | map search=\"search a=$b$\"")]
     [TestCase("index=x | top user")]
     [TestCase("index=x | transaction host")]
-    [TestCase("index=x | iplocation src")]
+    [TestCase("index=x | iplocation allfields=true src", Description = "KQL translates iplocation without allfields (KqlSemanticsTests)")]
     [TestCase("index=x | xmlkv")]
     public void BackendsReportTheNewStagesAsNotTranslated(string search)
     {
