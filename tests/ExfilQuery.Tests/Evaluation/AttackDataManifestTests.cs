@@ -210,6 +210,24 @@ public class AttackDataManifestTests
         Assert.That(result.Rows[0]["_time"].AsNumber(), Is.EqualTo(new DateTimeOffset(2023, 5, 10, 14, 50, 0, TimeSpan.Zero).ToUnixTimeSeconds()));
     }
 
+    /// <summary>T1552.001 linux_secure.log, two sshd lines of ip-172-31-24-46 on 2022-05-27: "Invalid user
+    /// ASJda1283JSaJDgj from 84.202.159.161" at 09:28:31 (a failed authentication whose user name, 16 characters with
+    /// Shannon entropy 3.4528 > 3 by ut_shannon.py, looks like a password) and "Accepted password for mikael from
+    /// 84.202.159.161" at 09:28:36. map looks for successful logons from the same src to the same dest between the
+    /// failure and 1000 s after it and finds mikael's; outlier has one count to judge and keeps it. dest is the
+    /// replay's stand-in host (<see cref="ReplayHost"/>), the same for both lines.</summary>
+    [Test]
+    public void PasswordInUsernameReturnsTheNextLogonFromTheSameSource()
+    {
+        var result = Run(Load("potential_password_in_username.yml"));
+        Assert.That(Rows(result, "user", "incorrect_cred", "ut_shannon", "src", "dest", "sourcetype", "count"), Is.EqualTo(new[]
+        {
+            "mikael | ASJda1283JSaJDgj | 3.452819531114783 | 84.202.159.161 | " + ReplayHost + " | linux_secure | 1",
+        }));
+        var accepted = new DateTimeOffset(2022, 5, 27, 9, 28, 36, TimeSpan.Zero).ToUnixTimeSeconds();
+        Assert.That((result.Rows[0]["starttime"].AsNumber(), result.Rows[0]["endtime"].AsNumber()), Is.EqualTo(((double?)accepted, (double?)accepted)));
+    }
+
     /// <summary>T1649 certify_esc1_abuse_winsecurity.log: attack_range\attack_user requested (4886) certificates 1, 4,
     /// 5, 6, 7 and got issued (4887) 2, 4, 5, 6, 7 with a SAN upn on cert_authority.attack_range.local; request 3 has no
     /// SAN and is left out; only request 4 also names a dns SAN (victim_machine.attack_range.local).</summary>
