@@ -109,7 +109,8 @@ public static class EventReaders
     /// <summary>JSON Lines: nested objects are flattened with <c>.</c> (<c>a.b</c>), arrays become multivalue
     /// fields named <c>a{}</c> (objects in arrays: <c>a{}.b</c>), as Splunk's spath and
     /// INDEXED_EXTRACTIONS=json name them. <c>_time</c> comes from a top-level <c>_time</c>, <c>timestamp</c>,
-    /// <c>time</c> or <c>@timestamp</c> (epoch seconds or ISO-8601).</summary>
+    /// <c>time</c> or <c>@timestamp</c> (epoch seconds or ISO-8601), or for an event that names a Zeek sourcetype
+    /// from <c>ts</c> (<see cref="SourceTypeTimestamps"/>).</summary>
     public static EventReadResult ReadJsonLines(TextReader reader, string sourceName)
     {
         var events = ImmutableArray.CreateBuilder<Event>();
@@ -145,6 +146,7 @@ public static class EventReaders
                     if (kv.Key == "_time" || kv.Key == "_raw") continue;
                     ev.Set(kv.Key, kv.Value);
                 }
+                SourceTypeTimestamps.Apply(ev);
                 events.Add(ev);
             }
             catch (JsonException ex)
