@@ -22,8 +22,6 @@ public class AttackDataManifestTests
         ["log4shell_cve_2021_44228_exploitation.yml"] =
             "Reads the Risk data model (Risk.All_Risk, Splunk Enterprise Security's risk index); it is not in the CIM catalogue or the "
             + "CIM source mapping, and the dataset is risk-index 'stash' events (EVL0010).",
-        ["pingid_mismatch_auth_source_and_verification_response.yml"] =
-            "Compares iplocation countries of two addresses; no GeoIP database is available, so iplocation adds nothing (EVL0014).",
         ["windows_ad_replication_request_initiated_from_unsanctioned_location.yml"] =
             "Groups by Logon_ID and status. Logon_ID is the add-on's (addon_fields.json: Splunk_TA_windows 8.4.0 "
             + "REPORT-Logon_ID_from_xml = SubjectLogonId_as_Logon_ID), but status is not: for source XmlWinEventLog:Security the "
@@ -114,8 +112,16 @@ public class AttackDataManifestTests
         var lowered = Lowering.Lower(parse);
         Assert.That(parse.Diagnostics.Where(d => d.IsError), Is.Empty, "the detection parses");
         var now = DateTimeOffset.UnixEpoch.AddSeconds(events.Max(e => e.Time ?? 0) + 1);
-        return DetectionEvaluator.Evaluate(lowered.Detection, events, EvaluationOptions.Default with { Now = now, Macros = TestData.SplunkMacros, AddOnFields = true });
+        return DetectionEvaluator.Evaluate(lowered.Detection, events, EvaluationOptions.Default with { Now = now, Macros = TestData.SplunkMacros, AddOnFields = true, IpLocations = IpLocations.Value });
     }
+
+    /// <summary>iplocation's table: a subset of DB-IP's IP to Country Lite (CC BY 4.0) for the addresses of the PingID
+    /// dataset (fixtures/geoip/README.md says what it is and how it differs from Splunk's GeoLite2).</summary>
+    private static readonly Lazy<IpLocationTable> IpLocations = new(() =>
+    {
+        using var reader = new StreamReader(TestData.Repo("fixtures", "geoip", "dbip_country_lite_pingid.csv"));
+        return IpLocationTable.ReadCsv(reader, out var error) ?? throw new InvalidOperationException(error);
+    });
 
     [Test]
     public void TheListMatchesTheManifest()
@@ -226,6 +232,24 @@ public class AttackDataManifestTests
         }));
         var accepted = new DateTimeOffset(2022, 5, 27, 9, 28, 36, TimeSpan.Zero).ToUnixTimeSeconds();
         Assert.That((result.Rows[0]["starttime"].AsNumber(), result.Rows[0]["endtime"].AsNumber()), Is.EqualTo(((double?)accepted, (double?)accepted)));
+    }
+
+    /// <summary>T1621 pingid.log: VICTIM_USER's successful authentications (result.status SUCCESS) from one address
+    /// whose PingID POLICY event of the same web session names another: "SSO Swipe" from 144.172.122.200 verified from
+    /// 41.76.192.9 (session webs_1r3_...), two "VPN Swipe" from 74.208.236.210 verified from 41.76.192.9 (webs_2l1...,
+    /// webs_F4l...) and a "VPN Banner" from 74.208.236.210 verified from 145.36.51.11 (webs_qVZ...). Countries are DB-IP's
+    /// (fixtures/geoip): US against NG and KR. The POLICY events of the failed prompts have no successful
+    /// authentication in their session, so the inner join drops them.</summary>
+    [Test]
+    public void PingIdMismatchReturnsTheSessionsVerifiedFromAnotherCountry()
+    {
+        var result = Run(Load("pingid_mismatch_auth_source_and_verification_response.yml"));
+        Assert.That(Rows(result, "user", "dest", "auth_Country", "src", "verify_Country", "reason", "count", "session_id"), Is.EqualTo(new[]
+        {
+            @"VICTIM_USER | 144.172.122.200 | US | 41.76.192.9 | NG | SSO Swipe ""iPhone 6S"" | 1 | webs_1r3_PxMLwMg2CNlAvn3AumcfKN3DvuS_zwzqzJdzrwo",
+            @"VICTIM_USER | 74.208.236.210 | US | 145.36.51.11 | KR | VPN Banner ""samsung SM-S901U"" | 1 | webs_qVZ_h0R8VlAHmz4JWmF7rasRZavLBzeP-ld66SGE1ro",
+            @"VICTIM_USER | 74.208.236.210 | US | 41.76.192.9 | NG | VPN Swipe ""iPhone 6S"" | 2 | webs_2l1XFX096izYIydu9-5x0BYl7gIYNF1otfnSiNwKFfk;webs_F4lSAvvEJWNjOophTGRaZqsW45QxiZWAl6aEd_YHoew",
+        }));
     }
 
     /// <summary>T1649 certify_esc1_abuse_winsecurity.log: attack_range\attack_user requested (4886) certificates 1, 4,
