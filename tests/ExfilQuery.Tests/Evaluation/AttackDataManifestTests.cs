@@ -16,12 +16,19 @@ public class AttackDataManifestTests
     private static readonly Dictionary<string, string> Blocked = new(StringComparer.Ordinal)
     {
         ["detect_certipy_file_modifications.yml"] =
-            "The dataset's certipy file-create events (Sysmon 11, ProcessGuid {78198d03-3bcf-...} and {78198d03-3b4d-...}) have no "
-            + "process-create event (Sysmon 1) with the same ProcessGuid, so 'join max=0 dest process_guid' (an inner join) is empty; "
-            + "Splunk's join gives no rows on this data either.",
+            "The dataset's certipy file-create events (Sysmon 11 by certipy.exe: ProcessGuid {78198d03-3bcf-...}, {78198d03-3ba4-...} "
+            + "and {78198d03-3b4d-...}) have no process-create event (Sysmon 1) with the same ProcessGuid: the four certipy.exe starts "
+            + "are {78198d03-3bce-...}, {78198d03-3ba3-...}, {78198d03-3b4c-...} and {78198d03-37dd-...}, so 'join max=0 dest "
+            + "process_guid' (an inner join) is empty; Splunk's join gives no rows on this data either "
+            + "(CertipyJoinKeysAreDisjoint runs both halves).",
         ["log4shell_cve_2021_44228_exploitation.yml"] =
             "Reads the Risk data model (Risk.All_Risk, Splunk Enterprise Security's risk index); it is not in the CIM catalogue or the "
-            + "CIM source mapping, and the dataset is risk-index 'stash' events (EVL0010).",
+            + "CIM source mapping, and the dataset is risk-index 'stash' events (EVL0010). The model's definition in the Enterprise "
+            + "Security version the search was written for (calculated_risk_score, the annotations.mitre_attack.* fields) is not in the "
+            + "stored material: the only Risk.json found (github.com/apger/SA-RBA default/data/models/Risk.json) has neither field. The "
+            + "search also groups by All_Risk.annotations.mitre_attack.mitre_tactic, and none of the 698 events has a tactic field (they "
+            + "carry annotations.mitre_attack = T1059, T1105 or T1190 only), so any tactic would come from an ES enrichment that is not "
+            + "available either.",
         ["windows_ad_replication_request_initiated_from_unsanctioned_location.yml"] =
             "Groups by Logon_ID and status. Logon_ID is the add-on's (addon_fields.json: Splunk_TA_windows 8.4.0 "
             + "REPORT-Logon_ID_from_xml = SubjectLogonId_as_Logon_ID), but status is not: for source XmlWinEventLog:Security the "
@@ -31,6 +38,9 @@ public class AttackDataManifestTests
             + "OUTPUTNEW action, action AS status), and the 8.4.0 CSV files behind them (xmlsecurity_eventcode_errorcode_action.csv, "
             + "windows_wineventlog_change_action.csv, windows_actions.csv) are not in the stored material, so whether a 4662 event "
             + "(Error_Code '-', Keywords 0x8020000000000000) gets a status could not be checked; stats drops events without it. "
+            + "The one windows_actions.csv found (a copy in another app, github.com/cssxn/splunk_app_sec_orchestration "
+            + "lookups/windows_actions.csv) maps text Type values only (Audit Success, success_audit, ...) to action, not a hex "
+            + "Keywords value, and which version Splunk_TA_windows 8.4.0 ships is not known. "
             + "The dataset also has no 4624 event for map to find.",
         ["windows_ad_same_domain_sid_history_addition.yml"] =
             "Every SidHistory value in the dataset starts with a line break and tabs ('\\n\\t\\t%{S-1-5-21-...}'); the rex "
@@ -250,6 +260,21 @@ public class AttackDataManifestTests
             @"VICTIM_USER | 74.208.236.210 | US | 145.36.51.11 | KR | VPN Banner ""samsung SM-S901U"" | 1 | webs_qVZ_h0R8VlAHmz4JWmF7rasRZavLBzeP-ld66SGE1ro",
             @"VICTIM_USER | 74.208.236.210 | US | 41.76.192.9 | NG | VPN Swipe ""iPhone 6S"" | 2 | webs_2l1XFX096izYIydu9-5x0BYl7gIYNF1otfnSiNwKFfk;webs_F4lSAvvEJWNjOophTGRaZqsW45QxiZWAl6aEd_YHoew",
         }));
+    }
+
+    /// <summary>Why detect_certipy_file_modifications is blocked: its two tstats halves both return rows on the dataset,
+    /// but no (dest, process_guid) pair is in both, so the inner join of the search has nothing to keep.</summary>
+    [Test]
+    public void CertipyJoinKeysAreDisjoint()
+    {
+        var c = Load("detect_certipy_file_modifications.yml");
+        var processes = Run(c with { Search = "| tstats `security_content_summariesonly` count FROM datamodel=Endpoint.Processes where Processes.action=\"allowed\" Processes.process_name=certipy.exe BY Processes.dest Processes.process_guid | `drop_dm_object_name(Processes)`" });
+        var files = Run(c with { Search = "| tstats `security_content_summariesonly` count from datamodel=Endpoint.Filesystem where Filesystem.file_name IN (\"*_certipy.zip\", \"*_certipy.txt\", \"*_certipy.json\", \"*.ccache\") by Filesystem.file_create_time Filesystem.process_id Filesystem.process_guid Filesystem.file_name Filesystem.file_path Filesystem.dest | `drop_dm_object_name(Filesystem)`" });
+        var processKeys = Rows(processes, "dest", "process_guid");
+        var fileKeys = Rows(files, "dest", "process_guid").Distinct().ToList();
+        Assert.That(processKeys.Select(k => k.Split(" | ")[1][..14]), Is.EquivalentTo(new[] { "{78198d03-3bce", "{78198d03-3ba3", "{78198d03-3b4c", "{78198d03-37dd" }));
+        Assert.That(fileKeys.Select(k => k.Split(" | ")[1][..14]), Is.EquivalentTo(new[] { "{78198d03-3bcf", "{78198d03-3b4d" }));
+        Assert.That(processKeys.Intersect(fileKeys), Is.Empty);
     }
 
     /// <summary>T1649 certify_esc1_abuse_winsecurity.log: attack_range\attack_user requested (4886) certificates 1, 4,
