@@ -39,7 +39,7 @@ public class AttackDataManifestTests
             + "windows_wineventlog_change_action.csv, windows_actions.csv) are not in the stored material, so whether a 4662 event "
             + "(Error_Code '-', Keywords 0x8020000000000000) gets a status could not be checked; stats drops events without it. "
             + "The one windows_actions.csv found (a copy in another app, github.com/cssxn/splunk_app_sec_orchestration "
-            + "lookups/windows_actions.csv) maps text Type values only (Audit Success, success_audit, ...) to action, not a hex "
+            + "lookups/windows_actions.csv) maps text Type values only (Audit Success, success, ...) to action, not a hex "
             + "Keywords value, and which version Splunk_TA_windows 8.4.0 ships is not known. "
             + "The dataset also has no 4624 event for map to find.",
         ["windows_ad_same_domain_sid_history_addition.yml"] =
