@@ -119,7 +119,7 @@ internal static class Usage
         "       exfilq demo [DIR] [--macros FILE] [--tree]\n" +
         "       exfilq eval --events FILE|DIR [OPTIONS] [SEARCH | -]\n" +
         "       exfilq eval --events FILE|DIR --batch FILE|- [OPTIONS]\n" +
-        "       exfilq test [DIR] [--macros FILE] [--junit FILE]\n" +
+        "       exfilq test [DIR] [--filter PATTERN] [--macros FILE] [--junit FILE]\n" +
         "       exfilq --help | --version\n";
 
     public const string Parse =
@@ -226,7 +226,7 @@ internal static class Usage
         "part of it is not evaluated), 2 usage error or unreadable file.\n";
 
     public const string Test =
-        "Usage: exfilq test [DIR] [--macros FILE] [--junit FILE]\n" +
+        "Usage: exfilq test [DIR] [--filter PATTERN] [--macros FILE] [--junit FILE]\n" +
         "\n" +
         "Run every detection fixture under DIR (default fixtures/detections, also looked up from the\n" +
         "repository root): each folder with an expected.json holds one search (.spl, or a security_content\n" +
@@ -237,11 +237,13 @@ internal static class Usage
         "and the counts. Macros default to fixtures/splunk/macros.jsonl when it exists.\n" +
         "\n" +
         "Options:\n" +
+        "  --filter PATTERN  run only the fixtures whose name matches: * and ? are wildcards over the whole\n" +
+        "                  name; without them, names that contain PATTERN (case-insensitive either way)\n" +
         "  --macros FILE   macro library: macros.jsonl (security_content) or Splunk macros.conf\n" +
         "  --junit FILE    also write the outcomes as JUnit XML (pending fixtures are <skipped>)\n" +
         "\n" +
         "Exit codes: 0 no fixture failed (pending ones do not fail), 1 some fixture failed, 2 usage error or\n" +
-        "no fixture found.\n";
+        "no fixture found (or none matches --filter).\n";
 
     public const string Full =
         "exfilq - read Splunk SPL detection searches\n" +

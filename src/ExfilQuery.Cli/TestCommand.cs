@@ -1,15 +1,17 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Collections.Immutable;
 using System.Text;
+using System.Text.RegularExpressions;
 using ExfilQuery.Testing;
 
 namespace ExfilQuery.Cli;
 
-/// <summary><c>exfilq test [DIR] [--macros FILE] [--junit FILE]</c>: runs every detection fixture under DIR
-/// (default fixtures/detections) and prints a pass/fail table.</summary>
+/// <summary><c>exfilq test [DIR] [--filter PATTERN] [--macros FILE] [--junit FILE]</c>: runs every detection fixture
+/// under DIR (default fixtures/detections), or those whose name matches PATTERN, and prints a pass/fail table.</summary>
 internal static class TestCommand
 {
-    private static readonly CommandSpec Spec = new("test", [], ["--macros", "--junit"], MaxPositionals: 1);
+    private static readonly CommandSpec Spec = new("test", [], ["--macros", "--junit", "--filter"], MaxPositionals: 1);
 
     private static readonly string DefaultDirectory = Path.Combine("fixtures", "detections");
 
@@ -23,11 +25,18 @@ internal static class TestCommand
             return ExitCodes.Ok;
         }
         if (parsed.Value("--junit") is { Length: 0 }) throw new UsageException("'test': --junit needs a file name.");
+        if (parsed.Value("--filter") is { Length: 0 }) throw new UsageException("'test': --filter needs a pattern.");
         var directory = DemoCommand.FindDirectory(parsed.Positionals.Count > 0 ? parsed.Positionals[0] : null, DefaultDirectory, context);
         var parseOptions = MacroLoading.LoadOrDefault(parsed.Value("--macros"), context);
         var stopwatch = Stopwatch.StartNew();
         var fixtures = DetectionFixture.LoadAll(directory);
         if (fixtures.IsEmpty) throw new CliFailureException($"no fixtures (folders with {DetectionFixture.ExpectationFileName}) under '{directory}'.");
+        if (parsed.Value("--filter") is { } filter)
+        {
+            var all = fixtures.Length;
+            fixtures = fixtures.Where(f => NameMatches(f.Name, filter)).ToImmutableArray();
+            if (fixtures.IsEmpty) throw new CliFailureException($"no fixture name under '{directory}' matches '{filter}' ({all} fixtures there).");
+        }
         var outcomes = FixtureRunner.RunAll(fixtures, parseOptions);
         stopwatch.Stop();
         context.Out.Write(Table(outcomes));
@@ -45,6 +54,16 @@ internal static class TestCommand
         }
         context.Error.Write(string.Create(CultureInfo.InvariantCulture, $"ran {outcomes.Length} fixtures from {directory} in {stopwatch.Elapsed.TotalMilliseconds:0} ms\n"));
         return outcomes.Any(o => o.Status == FixtureStatus.Failed) ? ExitCodes.Errors : ExitCodes.Ok;
+    }
+
+    /// <summary>--filter: a pattern with <c>*</c> (any characters) or <c>?</c> (one character) must match the whole
+    /// fixture name; a pattern without them matches names that contain it. Case-insensitive, as fixture names are
+    /// folder names.</summary>
+    internal static bool NameMatches(string name, string pattern)
+    {
+        if (pattern.IndexOfAny(['*', '?']) < 0) return name.Contains(pattern, StringComparison.OrdinalIgnoreCase);
+        var regex = "^" + string.Concat(pattern.Select(c => c switch { '*' => ".*", '?' => ".", _ => Regex.Escape(c.ToString()) })) + "$";
+        return Regex.IsMatch(name, regex, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Singleline, TimeSpan.FromSeconds(1));
     }
 
     /// <summary>The table: one line per fixture (<c>PASS</c>, <c>FAIL</c> or <c>PENDING</c>, its name, the rows of

@@ -63,7 +63,7 @@ public static partial class DetectionEvaluator
         /// match; OUTPUTNEW leaves events that already have the output fields alone.</summary>
         private List<Event> Lookup(LookupStage l, List<Event> rows)
         {
-            if (FindTable(l.Table, l.Span) is not { } table) return rows;
+            if (LookupTableFor(l, rows) is not { } table) return rows;
             var inputs = l.Inputs.Select(i => (Column: table.IndexOf(i.LookupField), i.EventField)).ToList();
             var missing = l.Inputs.Where((_, i) => inputs[i].Column < 0).Select(i => i.LookupField).ToList();
             if (missing.Count > 0)

@@ -44,6 +44,10 @@ public static class EvaluationDiagnostics
     public static readonly DiagnosticDescriptor InnerSearchDescriptor = new("EVL0016", DiagnosticSeverity.Error, "Search run by map does not parse or lower");
     /// <summary>EVL0017</summary>
     public static readonly DiagnosticDescriptor SubsearchLimitDescriptor = new("EVL0017", DiagnosticSeverity.Warning, "Subsearch result truncated");
+    /// <summary>EVL0018</summary>
+    public static readonly DiagnosticDescriptor ExternalLookupMultivalueDescriptor = new("EVL0018", DiagnosticSeverity.Warning, "Multivalue input to an external lookup");
+    /// <summary>EVL0019</summary>
+    public static readonly DiagnosticDescriptor OutlierQuartilesDescriptor = new("EVL0019", DiagnosticSeverity.Warning, "outlier result depends on the quartile method");
 
     /// <summary>All descriptors, in code order.</summary>
     public static ImmutableArray<DiagnosticDescriptor> All { get; } = typeof(EvaluationDiagnostics)
@@ -107,6 +111,13 @@ public static class EvaluationDiagnostics
     /// <summary>A subsearch result cut at a limit.</summary>
     public static Diagnostic SubsearchLimit(TextSpan span, string command, int limit) =>
         Make(SubsearchLimitDescriptor, span, $"The subsearch of '{command}' returned more than {limit} rows; only the first {limit} were used, as Splunk's subsearch limit does.");
+    /// <summary>An external lookup given a field with several values.</summary>
+    public static Diagnostic ExternalLookupMultivalue(TextSpan span, string table, string field) =>
+        Make(ExternalLookupMultivalueDescriptor, span, $"'{field}' has several values in some rows; each value is sent to the script of '{table}' as its own row and the outputs of all of them are combined, as a CSV lookup matches each value. How Splunk passes a multivalue field to an external lookup was not verified.");
+    /// <summary>outlier values that the two common quartile methods judge differently.</summary>
+    public static Diagnostic OutlierQuartiles(TextSpan span, string field, int values) =>
+        Make(OutlierQuartilesDescriptor, span, string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"Splunk's reference does not say how outlier computes the 25th and 75th percentiles of '{field}'; interpolating between the closest ranks (as exactperc, what the evaluator does) and taking the nearest rank disagree on {values} value(s) here, so the result may differ from Splunk's."));
     /// <summary>A diagnostic of a search run by map, reported with its own code and severity at the map command.</summary>
     public static Diagnostic InnerDiagnostic(TextSpan span, Diagnostic inner) => new(inner.Code, inner.Severity, "In a search run by map: " + inner.Message, span);
 }

@@ -42,6 +42,37 @@ public static class EventReaders
         return Read(new StringReader(text), DetectFormat(path, text), name);
     }
 
+    /// <summary>Reads a file as <see cref="ReadFile(string)"/> does; plain text lines that start with a BSD syslog
+    /// timestamp (RFC 3164 section 4.1.2: <c>Mmm dd hh:mm:ss</c>, the day padded with a space, as in
+    /// <c>/var/log/secure</c>) get it as <c>_time</c>, read as UTC in <paramref name="syslogYear"/>, because the
+    /// timestamp has no year. Splunk fills the year in from the time it indexes the line (TIME_FORMAT
+    /// <c>%b %d %H:%M:%S</c>), so the caller says which year that was.</summary>
+    public static EventReadResult ReadFile(string path, int syslogYear)
+    {
+        var read = ReadFile(path);
+        if (DetectFormat(path, File.ReadAllText(path)) != EventFormat.Text) return read;
+        foreach (var ev in read.Events)
+            if (ev.Time is null && SyslogTime(ev.Raw ?? "", syslogYear) is { } time) ev.SetTime(time);
+        return read;
+    }
+
+    /// <summary>The RFC 3164 timestamp at the start of a line (<c>May 27 09:28:31</c>, <c>Jun  1 00:00:00</c>) in
+    /// the given year, UTC; null when the line does not start with one or the date does not exist that year.</summary>
+    public static DateTimeOffset? SyslogTime(string line, int year)
+    {
+        ArgumentNullException.ThrowIfNull(line);
+        var m = System.Text.RegularExpressions.Regex.Match(line, @"^(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) ([ 0-3]\d) (\d{2}):(\d{2}):(\d{2})(?=\s|$)",
+            System.Text.RegularExpressions.RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+        if (!m.Success || year is < 1 or > 9999) return null;
+        var month = Array.IndexOf(SyslogMonths, m.Groups[1].Value) + 1;
+        int Part(int group) => int.Parse(m.Groups[group].Value.Trim(), CultureInfo.InvariantCulture);
+        var day = Part(2);
+        if (day < 1 || day > DateTime.DaysInMonth(year, month) || Part(3) > 23 || Part(4) > 59 || Part(5) > 59) return null;
+        return new DateTimeOffset(year, month, day, Part(3), Part(4), Part(5), TimeSpan.Zero);
+    }
+
+    private static readonly string[] SyslogMonths = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
     /// <summary>Guesses the format: <c>.csv</c> is CSV; a first line starting with <c>{</c> is JSON Lines, with
     /// <c>&lt;Event</c> XmlWinEventLog; anything else plain text.</summary>
     public static EventFormat DetectFormat(string path, string text)
@@ -78,7 +109,8 @@ public static class EventReaders
     /// <summary>JSON Lines: nested objects are flattened with <c>.</c> (<c>a.b</c>), arrays become multivalue
     /// fields named <c>a{}</c> (objects in arrays: <c>a{}.b</c>), as Splunk's spath and
     /// INDEXED_EXTRACTIONS=json name them. <c>_time</c> comes from a top-level <c>_time</c>, <c>timestamp</c>,
-    /// <c>time</c> or <c>@timestamp</c> (epoch seconds or ISO-8601).</summary>
+    /// <c>time</c> or <c>@timestamp</c> (epoch seconds or ISO-8601), or for an event that names a Zeek sourcetype
+    /// from <c>ts</c> (<see cref="SourceTypeTimestamps"/>).</summary>
     public static EventReadResult ReadJsonLines(TextReader reader, string sourceName)
     {
         var events = ImmutableArray.CreateBuilder<Event>();
@@ -114,6 +146,7 @@ public static class EventReaders
                     if (kv.Key == "_time" || kv.Key == "_raw") continue;
                     ev.Set(kv.Key, kv.Value);
                 }
+                SourceTypeTimestamps.Apply(ev);
                 events.Add(ev);
             }
             catch (JsonException ex)

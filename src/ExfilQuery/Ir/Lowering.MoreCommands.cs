@@ -1,6 +1,8 @@
 using System.Collections.Immutable;
+using System.Globalization;
 using ExfilQuery.Diagnostics;
 using ExfilQuery.Syntax;
+using ExfilQuery.Text;
 
 namespace ExfilQuery.Ir;
 
@@ -67,10 +69,83 @@ public static partial class Lowering
                     return new IpLocationStage(i.Field.Name, Option(i.Options, "prefix") is { } p ? OptionText(p) : "", BoolOption(i.Options, "allfields", false));
                 case XmlkvCommand x:
                     return new XmlKvStage(x.Field?.Name ?? "_raw", Option(x.Options, "maxinputs") is { } mi ? IntOption(mi, "xmlkv") ?? 50000 : 50000);
+                case GenericCommand g when g.CommandName.Equals("outlier", StringComparison.OrdinalIgnoreCase):
+                    return LowerOutlier(g);
                 default:
                     return new UnsupportedStage(command.Name, $"'{command.Name}' is not modelled in the detection IR yet.");
             }
         }
+
+        /// <summary>outlier (Splunk Search Reference, "outlier"): <c>action=remove|rm|transform|tf</c> (default
+        /// transform), <c>param=NUM</c> (2.5), <c>uselower=BOOL</c> (false), <c>mark=BOOL</c> (false), the older
+        /// <c>type=iqr</c>, then the fields, space- or comma-separated. The command's tokens are kept as written by
+        /// the parser, so they are read here.</summary>
+        private Stage LowerOutlier(GenericCommand g)
+        {
+            var tokens = new List<(string Text, TextSpan Span)>();
+            foreach (var argument in g.Arguments)
+            {
+                if (argument is not TokenArgument t)
+                {
+                    Diagnostics.Add(DiagnosticFacts.InvalidArgumentValue(Map(argument), "outlier", "expected options and field names."));
+                    return new UnsupportedStage("outlier", "an argument is not an option or a field name");
+                }
+                tokens.Add((Unquote(t.Text), Map(t)));
+            }
+            var remove = false;
+            var param = 2.5;
+            bool? useLower = false, mark = false;
+            var fields = ImmutableArray.CreateBuilder<string>();
+            for (var i = 0; i < tokens.Count; i++)
+            {
+                if (tokens[i].Text == ",") continue;
+                if (i + 2 >= tokens.Count || tokens[i + 1].Text != "=")
+                {
+                    fields.Add(tokens[i].Text);
+                    continue;
+                }
+                var (name, value, span) = (tokens[i].Text.ToLowerInvariant(), tokens[i + 2].Text, tokens[i + 2].Span);
+                i += 2;
+                string? error = null;
+                switch (name)
+                {
+                    case "action":
+                        remove = value.ToLowerInvariant() is "remove" or "rm";
+                        if (!remove && value.ToLowerInvariant() is not ("transform" or "tf")) error = "action must be remove (rm) or transform (tf).";
+                        break;
+                    case "param":
+                        if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out param) || !double.IsFinite(param) || param < 0) error = "param must be a number, 0 or more.";
+                        break;
+                    case "uselower":
+                        if ((useLower = SplBool(value)) is null) error = "uselower must be true or false.";
+                        break;
+                    case "mark":
+                        if ((mark = SplBool(value)) is null) error = "mark must be true or false.";
+                        break;
+                    case "type":
+                        if (!value.Equals("iqr", StringComparison.OrdinalIgnoreCase)) error = "type must be iqr.";
+                        break;
+                    default:
+                        error = $"'{tokens[i - 2].Text}' is not an option of outlier (action, param, uselower, mark).";
+                        break;
+                }
+                if (error is null) continue;
+                Diagnostics.Add(DiagnosticFacts.InvalidArgumentValue(span, "outlier", error));
+                return new UnsupportedStage("outlier", error);
+            }
+            return new OutlierStage(remove, param, useLower ?? false, mark ?? false, fields.ToImmutable());
+        }
+
+        /// <summary>A Splunk Boolean argument: true/t/1/yes/y or false/f/0/no/n in any case; null otherwise.</summary>
+        private static bool? SplBool(string text) => text.ToLowerInvariant() switch
+        {
+            "true" or "t" or "1" or "yes" or "y" => true,
+            "false" or "f" or "0" or "no" or "n" => false,
+            _ => null,
+        };
+
+        private static string Unquote(string text) =>
+            text.Length >= 2 && text[0] == '"' && text[^1] == '"' ? text[1..^1].Replace("\\\"", "\"", StringComparison.Ordinal) : text;
 
         private static CommandOption? Option(ImmutableArray<CommandOption> options, string name) =>
             options.LastOrDefault(o => o.Name.Equals(name, StringComparison.OrdinalIgnoreCase));

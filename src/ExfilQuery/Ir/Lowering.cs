@@ -231,6 +231,7 @@ public static partial class Lowering
                     return new SpathStage(Opt("input") ?? "_raw", path, Opt("output") ?? path);
                 }
                 case MapCommand or TopCommand or TransactionCommand or IplocationCommand or XmlkvCommand:
+                case GenericCommand { CommandName: var name } when name.Equals("outlier", StringComparison.OrdinalIgnoreCase):
                     return LowerMoreCommand(command);
                 case MacroCommand m:
                     Diagnostics.Add(DiagnosticFacts.CannotLower(Map(m), $"The undefined macro {m.Text} has no known meaning."));

@@ -139,5 +139,12 @@ public sealed record IpLocationStage(string Field, string Prefix, bool AllFields
 /// <summary>xmlkv: every <c>&lt;name&gt;value&lt;/name&gt;</c> element of <see cref="Field"/> becomes a field.</summary>
 public sealed record XmlKvStage(string Field, int MaxInputs) : Stage;
 
+/// <summary>outlier (Splunk Search Reference, "outlier"): values of <see cref="Fields"/> (every field when empty)
+/// above the 75th percentile plus <see cref="Param"/> times the inter-quartile range, or with
+/// <see cref="UseLower"/> below the 25th percentile minus it, are outliers; <see cref="Remove"/> drops their rows,
+/// otherwise (action=transform) the value is set to that threshold, prefixed with <c>000</c> when
+/// <see cref="Mark"/>.</summary>
+public sealed record OutlierStage(bool Remove, double Param, bool UseLower, bool Mark, ImmutableArray<string> Fields) : Stage;
+
 /// <summary>A command the IR does not model yet; backends report it with its span.</summary>
 public sealed record UnsupportedStage(string Command, string Reason) : Stage;

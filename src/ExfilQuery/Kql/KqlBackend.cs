@@ -310,6 +310,7 @@ internal sealed partial class KqlWriter(KqlOptions options)
         AppendStage => "'append'",
         ExpandStage => "'mvexpand'",
         MakeMultivalueStage => "'makemv'",
+        OutlierStage => "'outlier'",
         _ => stage.GetType().Name,
     };
 

@@ -115,7 +115,10 @@ public static class FixtureRunner
             if (fixture.Expectation!.Inputs.TryGetValue(DetectionFixture.RelativeName(fixture.Folder, file), out var input))
             {
                 foreach (var e in read.Events)
+                {
                     foreach (var (field, value) in input) e.Set(field, value);
+                    SourceTypeTimestamps.Apply(e); // index-time: the sourcetype's timestamp field (Zeek's ts)
+                }
             }
             events.AddRange(read.Events);
         }

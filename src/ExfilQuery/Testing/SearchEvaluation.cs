@@ -48,7 +48,7 @@ public static class SearchEvaluation
         }
     }
 
-    /// <summary>Reads event files in the given order (format picked per file by <see cref="EventReaders.ReadFile"/>).
+    /// <summary>Reads event files in the given order (format picked per file by <see cref="EventReaders.ReadFile(string)"/>).
     /// Lines that cannot be read are EVL0007 diagnostics and a file that cannot be opened is EVL0034 (named by
     /// <paramref name="displayName"/>); the rest is read.</summary>
     public static EventReadResult ReadEventFiles(IEnumerable<string> files, Func<string, string> displayName, out ImmutableArray<Diagnostic> diagnostics)

@@ -141,7 +141,7 @@ public sealed class ParseCommandTests
             "       exfilq demo [DIR] [--macros FILE] [--tree]\n" +
             "       exfilq eval --events FILE|DIR [OPTIONS] [SEARCH | -]\n" +
             "       exfilq eval --events FILE|DIR --batch FILE|- [OPTIONS]\n" +
-            "       exfilq test [DIR] [--macros FILE] [--junit FILE]\n" +
+            "       exfilq test [DIR] [--filter PATTERN] [--macros FILE] [--junit FILE]\n" +
             "       exfilq --help | --version\n" +
             "Try 'exfilq --help' for more information.\n"));
     }

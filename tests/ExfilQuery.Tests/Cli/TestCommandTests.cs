@@ -85,6 +85,47 @@ public sealed class TestCommandTests
         Assert.That(run.Stdout, Does.Not.Contain("FAIL"));
     }
 
+    /// <summary>--filter: wildcards match the whole name, a plain pattern a part of it; case-insensitive.</summary>
+    [TestCase("dns_query", "dns_query_length", false)]   // the pattern is looked for in the name, not the other way
+    [TestCase("DNS_QUERY_length", "DNS", true)]
+    [TestCase("dns_query_length", "query", true)]
+    [TestCase("dns_query_length", "dns*", true)]
+    [TestCase("dns_query_length", "*length", true)]
+    [TestCase("dns_query_length", "*QUERY*", true)]
+    [TestCase("dns_query_length", "dns_query_lengt?", true)]
+    [TestCase("dns_query_length", "query*", false)]   // a wildcard pattern matches the whole name
+    [TestCase("dns_query_length", "dns?query", false)]
+    [TestCase("dns_query_length", "nslookup", false)]
+    [TestCase("a.b", "a?b", true)]
+    [TestCase("axb", "a.b", false)]                  // '.' is a literal, not a regex
+    public void FilterMatchesFixtureNames(string name, string pattern, bool expected) =>
+        Assert.That(TestCommand.NameMatches(name, pattern), Is.EqualTo(expected));
+
+    [Test]
+    public void FilterRunsOnlyTheMatchingFixtures()
+    {
+        var root = TempDirectory();
+        MakeFixture(root, "a_pass", """{"min_rows":1}""");
+        MakeFixture(root, "b_fail", """{"min_rows":3}""");
+        MakeFixture(root, "c_pass", """{"min_rows":2}""");
+        var run = Exfilq("test", root, "--filter", "*PASS");
+        Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Ok), run.Stdout);
+        Assert.That(Lines(run.Stdout), Is.EqualTo(new[]
+        {
+            "result   fixture  rows negative",
+            "PASS     a_pass      2        0",
+            "PASS     c_pass      2        0",
+            "2 fixtures: 2 passed, 0 failed, 0 pending",
+        }));
+        var failing = Exfilq("test", root, "--filter", "b_");
+        Assert.That(failing.ExitCode, Is.EqualTo(ExitCodes.Errors));
+        Assert.That(Lines(failing.Stdout)[^1], Is.EqualTo("1 fixtures: 0 passed, 1 failed, 0 pending"));
+        var none = Exfilq("test", root, "--filter", "zz*");
+        Assert.That(none.ExitCode, Is.EqualTo(ExitCodes.Usage));
+        Assert.That(none.Stderr, Does.Contain("no fixture name under '").And.Contain("' matches 'zz*' (3 fixtures there)."));
+        Assert.That(Exfilq("test", root, "--filter", "").ExitCode, Is.EqualTo(ExitCodes.Usage));
+    }
+
     [Test]
     public void NoFixturesOrMissingFolderExitTwo()
     {

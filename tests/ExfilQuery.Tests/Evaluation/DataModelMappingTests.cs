@@ -76,6 +76,10 @@ public class DataModelMappingTests
             "action=dropped dest=10.0.0.9 dest_ip=10.0.0.9 dvc=h src=10.0.0.5 src_ip=10.0.0.5 tcp_flag=RSTOS0 transport=tcp" },
         new object[] { "Network_Resolution.DNS", Raw(Sysmon, ("EventCode", "22"), ("QueryName", "example.com"), ("QueryStatus", "0"), ("QueryResults", "::ffff:1.2.3.4;"), ("Computer", "pc")),
             "answer=::ffff:1.2.3.4; query=example.com reply_code_id=0 src=pc vendor_product=Microsoft Sysmon" },
+        // Zeek dns (sourcetype bro:dns:json): record_type and query_type from qtype_name, src/dest from the id fields;
+        // no transport (the add-on's zeek_protocols.csv has no dns row) and no answer (mvindex of answers{}).
+        new object[] { "Network_Resolution.DNS", ZeekDns(("id.orig_h", "10.0.0.5"), ("id.orig_p", "53011"), ("id.resp_h", "10.0.0.2"), ("id.resp_p", "53"), ("query", "4.3.2.1.in-addr.arpa"), ("qtype_name", "PTR"), ("answers{}", "host.example.com")),
+            "dest=10.0.0.2 dest_ip=10.0.0.2 dest_port=53 query=4.3.2.1.in-addr.arpa query_type=PTR record_type=PTR src=10.0.0.5 src_ip=10.0.0.5 src_port=53011" },
         new object[] { "Authentication.Authentication", Raw(Security, ("EventCode", "4625"), ("TargetUserName", "bob"), ("TargetUserSid", "S-1-0-0"), ("SubjectUserName", "-"), ("IpAddress", "10.0.0.9"), ("AuthenticationPackageName", "NTLM"), ("Computer", "dc1")),
             "action=failure authentication_method=NTLM dest=dc1 signature_id=4625 src=10.0.0.9 src_user=- user=bob user_id=S-1-0-0" },
         new object[] { "Authentication.Authentication", Raw(Security, ("EventCode", "4624"), ("TargetUserName", "bob"), ("Computer", "dc1")),
@@ -87,6 +91,33 @@ public class DataModelMappingTests
         var e = Raw("/opt/zeek/logs/current/conn.log", fields);
         e.SourceType = "bro:conn:json";
         return e;
+    }
+
+    private static Event ZeekDns(params (string Field, string Value)[] fields)
+    {
+        var e = Raw("/opt/zeek/logs/current/dns.log", fields);
+        e.SourceType = "bro:dns:json";
+        return e;
+    }
+
+    /// <summary>The Zeek PTR record of the dns_query_length_with_high_standard_deviation fixture is a real near miss:
+    /// without the search's record_type exclusion the same events give its row, with it they give none.</summary>
+    [Test]
+    public void ZeekPtrNearMissIsDroppedOnlyByTheRecordTypeExclusion()
+    {
+        var folder = TestData.Repo("fixtures", "detections", "dns_query_length_with_high_standard_deviation");
+        var events = EventReaders.ReadFile(Path.Combine(folder, "negative", "sysmon_dns.xml.log")).Events.ToList();
+        foreach (var e in EventReaders.ReadFile(Path.Combine(folder, "negative", "zeek_dns.json")).Events)
+        {
+            e.Host = "zeek-sensor-01";
+            e.SourceType = "bro:dns:json";
+            events.Add(e);
+        }
+        const string Tail = " by DNS.query host | `drop_dm_object_name(\"DNS\")` | eval tlds=split(query,\".\") | eval tld=mvindex(tlds,-1) | eval tld_len=len(tld) | search tld_len<=24 | eval query_length = len(query) | eventstats stdev(query_length) AS stdev avg(query_length) AS avg | where query_length>(avg+stdev*2) | table host query";
+        var without = Run("| tstats count from datamodel=Network_Resolution" + Tail, events, macros: true);
+        Assert.That(without.Rows.Select(r => r.ToString()), Is.EqualTo(new[] { "host=zeek-sensor-01 query=b.a.9.8.7.6.5.0.4.0.0.0.3.0.0.0.2.0.0.0.1.0.0.0.0.0.0.0.1.2.3.4.ip6.arpa" }));
+        var with = Run("| tstats count from datamodel=Network_Resolution where NOT DNS.record_type IN(\"Pointer\",\"PTR\")" + Tail, events, macros: true);
+        Assert.That(with.Rows, Is.Empty);
     }
 
     [TestCaseSource(nameof(RawToCim))]

@@ -132,7 +132,7 @@ public class StageTests
     [Test]
     public void UnsupportedStageIsReportedAndPassesRowsThrough()
     {
-        var result = Run("| outlier action=RM count | table id", Json(Events));
+        var result = Run("| anomalousvalue action=filter count | table id", Json(Events));
         Assert.That(result.Diagnostics.Select(d => d.Code), Is.EqualTo(new[] { "EVL0001" }));
         Assert.That(result.Rows, Has.Length.EqualTo(4));
     }
