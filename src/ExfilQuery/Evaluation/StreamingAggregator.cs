@@ -28,6 +28,7 @@ internal sealed class StreamingAggregator
 {
     private readonly AggregateStage _stage;
     private readonly DetectionEvaluator.RowPipeline _pipeline;
+    private readonly ImmutableArray<CompiledExpression?> _arguments;
     private readonly double? _span;
     private readonly Dictionary<string, Group> _groups = new(StringComparer.Ordinal);
     private string[]? _key;
@@ -35,9 +36,10 @@ internal sealed class StreamingAggregator
     /// <summary>What Evaluate adds for an aggregation without an argument (<c>count</c>).</summary>
     private static readonly FieldValue One = FieldValue.String("1");
 
-    public StreamingAggregator(AggregateStage stage, DetectionEvaluator.RowPipeline pipeline)
+    public StreamingAggregator(AggregateStage stage, ImmutableArray<CompiledExpression?> arguments, DetectionEvaluator.RowPipeline pipeline)
     {
         _stage = stage;
+        _arguments = arguments;
         _pipeline = pipeline;
         _span = stage.TimeSpan is null ? null : Spans.Seconds(stage.TimeSpan);
     }
@@ -156,7 +158,7 @@ internal sealed class StreamingAggregator
         for (var i = 0; i < aggregations.Length; i++)
         {
             var agg = aggregations[i];
-            var value = agg.Argument is null ? One : _pipeline.Expressions.Evaluate(agg.Argument, row);
+            var value = _arguments[i] is { } argument ? argument(row, _pipeline) : One;
             if (agg.Argument is null || !value.IsNull) g.Accumulators[i].Add(value, time, position);
         }
     }
