@@ -29,8 +29,6 @@ internal sealed class JsonLineEventReader
     private double? _numericTime;
     private readonly FieldValue?[] _first;
     private readonly ValueCache[] _caches;
-    private readonly bool[] _wasSet;
-    private readonly HashSet<string> _base = new(StringComparer.Ordinal) { "_time" };
     private readonly List<string>?[] _more;
     private readonly bool _needRaw;
     private readonly bool _needSource;
@@ -55,16 +53,11 @@ internal sealed class JsonLineEventReader
             // Time fields first, in the reader's order of preference; then the others ordinally.
             _names = [.. StreamingPlan.TimeFields, .. needed.Where(n => !StreamingPlan.TimeFields.Contains(n) && n != "_raw").Order(StringComparer.Ordinal)];
             _utf8Names = _names.Select(Encoding.UTF8.GetBytes).ToArray();
-            _base.UnionWith(_names);
-            if (_needRaw) _base.Add("_raw");
-            if (_needSource) _base.Add("source");
-            if (_needSourceType) _base.Add("sourcetype");
             _slotsByLength = new int[_utf8Names.Max(n => n.Length) + 1][];
             for (var length = 0; length < _slotsByLength.Length; length++)
                 _slotsByLength[length] = Enumerable.Range(0, _utf8Names.Length).Where(i => _utf8Names[i].Length == length).ToArray();
         }
         _first = new FieldValue?[_names?.Length ?? 0];
-        _wasSet = new bool[_first.Length];
         _caches = Enumerable.Range(0, _first.Length).Select(_ => new ValueCache()).ToArray();
         _more = new List<string>?[_names?.Length ?? 0];
     }
@@ -250,10 +243,8 @@ internal sealed class JsonLineEventReader
             return null;
         }
         var ev = _partial;
-        // Reused: fields are replaced in place below; fields a prefix stage added (eval, rex, rename, ...) go.
-        if (_run.Plan.PrefixMutates)
-            for (var i = ev.Count - 1; i >= 0; i--)
-                if (!_base.Contains(ev.Fields[i])) ev.Remove(ev.Fields[i]);
+        // Reused, emptied first: nothing a prefix stage did to the previous line (eval, rex, rename, ...) remains.
+        ev.Clear();
         if (_needRaw) ev.Raw = Encoding.UTF8.GetString(line);
         double? time = _numericTime;
         if (time is null)
@@ -273,20 +264,7 @@ internal sealed class JsonLineEventReader
         if (_needSource) ev.Source = _source;
         if (_needSourceType) ev.SourceType = "_json";
         for (var i = 1; i < names.Length; i++)
-        {
-            if (Value(i) is { } v)
-            {
-                ev.Set(names[i], v);
-                _wasSet[i] = true;
-            }
-            else if (_wasSet[i] || _run.Plan.PrefixMutates)
-            {
-                _wasSet[i] = false;
-                if (names[i] == "source" && _needSource) ev.Source = _source;
-                else if (names[i] == "sourcetype" && _needSourceType) ev.SourceType = "_json";
-                else ev.Remove(names[i]);
-            }
-        }
+            if (Value(i) is { } v) ev.Set(names[i], v);
         return ev;
     }
 
