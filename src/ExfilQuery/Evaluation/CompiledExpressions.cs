@@ -112,6 +112,32 @@ internal static class CompiledExpressions
                     return FieldValue.Boolean(found != negated);
                 };
             }
+            case CallExpr { Function: "true" or "false" or "null" } c:
+            {
+                // Constants whatever their arguments, which are not evaluated.
+                var value = c.Function == "true" ? FieldValue.True : c.Function == "false" ? FieldValue.False : FieldValue.Null;
+                return (_, _) => value;
+            }
+            case CallExpr { Function: "case" } c:
+            {
+                // case(c1, v1, c2, v2, ...): the value of the first true condition, null when none is; a last
+                // condition without a value is not evaluated.
+                var args = c.Arguments.Select(a => Expression(a, next)).ToArray();
+                var pairs = args.Length / 2 * 2;
+                return (row, run) =>
+                {
+                    for (var i = 0; i < pairs; i += 2)
+                        if (args[i](row, run).IsTrue) return args[i + 1](row, run);
+                    return FieldValue.Null;
+                };
+            }
+            case CallExpr { Function: "if", Arguments.Length: 3 } c:
+            {
+                var condition = Expression(c.Arguments[0], next);
+                var then = Expression(c.Arguments[1], next);
+                var otherwise = Expression(c.Arguments[2], next);
+                return (row, run) => condition(row, run).IsTrue ? then(row, run) : otherwise(row, run);
+            }
             case CallExpr c:
             {
                 var args = c.Arguments.Select(a => Expression(a, next)).ToArray();

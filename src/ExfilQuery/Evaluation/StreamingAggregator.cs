@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Collections.Immutable;
 using ExfilQuery.Ir;
 
@@ -35,6 +36,13 @@ internal sealed class StreamingAggregator
     // a key with a \u0001 in a value never equals one without (it joins to more separators) and goes by its text.
     private readonly Dictionary<string, Group> _groups = new(StringComparer.Ordinal);
     private readonly Dictionary<string[], Group> _byValues = new(ValuesComparer.Instance);
+
+    // The groups of recent keys by the identity of their value strings: readers hand out the same string for a
+    // repeating value (hosts, ports), so most events find their group without hashing their text. A hit needs the
+    // very same strings, which have the same text, so it is the group the lookup by text gives.
+    private const int RecentSize = 256;
+    private readonly string[]?[] _recentKeys = new string[]?[RecentSize];
+    private readonly Group?[] _recentGroups = new Group?[RecentSize];
     private string[]? _key;
 
     /// <summary>What Evaluate adds for an aggregation without an argument (<c>count</c>).</summary>
@@ -145,18 +153,28 @@ internal sealed class StreamingAggregator
     /// <summary>Adds a row to the group of <paramref name="key"/> (an array the caller may reuse).</summary>
     private void Touch(string[] key, Event row, InputPosition position, int ordinal)
     {
-        string? text = null;
-        Group? g;
-        if (key.Length == 1) g = _groups.GetValueOrDefault(text = key[0]);
-        else if (HoldsSeparator(key)) g = _groups.GetValueOrDefault(text = string.Join("\u0001", key));
-        else g = _byValues.GetValueOrDefault(key);
+        var recent = Recent(key);
+        var g = _recentKeys[recent] is { } seen && SameStrings(seen, key) ? _recentGroups[recent] : null;
+        var created = false;
         if (g is null)
         {
-            g = new Group([.. key], position, ordinal, _stage.Aggregations.Select(a => new StreamAccumulator(a.Function, a.Argument is not null)).ToArray());
-            if (text is null) _byValues[g.Key] = g;
-            else _groups[text] = g;
+            string? text = null;
+            if (key.Length == 1) g = _groups.GetValueOrDefault(text = key[0]);
+            else if (HoldsSeparator(key)) g = _groups.GetValueOrDefault(text = string.Join("\u0001", key));
+            else g = _byValues.GetValueOrDefault(key);
+            if (g is null)
+            {
+                g = new Group([.. key], position, ordinal, _stage.Aggregations.Select(a => new StreamAccumulator(a.Function, a.Argument is not null)).ToArray());
+                if (text is null) _byValues[g.Key] = g;
+                else _groups[text] = g;
+                created = true;
+            }
+            var slot = _recentKeys[recent];
+            if (slot is null || slot.Length != key.Length) _recentKeys[recent] = slot = new string[key.Length];
+            key.CopyTo(slot, 0);
+            _recentGroups[recent] = g;
         }
-        else if ((position, ordinal).CompareTo((g.First, g.FirstOrdinal)) < 0)
+        if (!created && (position, ordinal).CompareTo((g.First, g.FirstOrdinal)) < 0)
         {
             // The group's key is the one of the row that comes first in Evaluate's order (keys with the same text
             // differ only when a value holds the separator).
@@ -220,6 +238,21 @@ internal sealed class StreamingAggregator
             result.Add(row);
         }
         return result;
+    }
+
+    private static int Recent(string[] key)
+    {
+        var h = key.Length;
+        foreach (var k in key) h = (h * 31) + RuntimeHelpers.GetHashCode(k);
+        return (h ^ (h >> 8)) & (RecentSize - 1);
+    }
+
+    private static bool SameStrings(string[] a, string[] b)
+    {
+        if (a.Length != b.Length) return false;
+        for (var i = 0; i < a.Length; i++)
+            if (!ReferenceEquals(a[i], b[i])) return false;
+        return true;
     }
 
     private static bool HoldsSeparator(string[] key)
