@@ -83,6 +83,14 @@ public sealed class Event : IEnumerable<KeyValuePair<string, FieldValue>>
             _values[i] = value;
             return;
         }
+        Add(field, value);
+    }
+
+    /// <summary>Appends a field the caller knows is not there, with a value that is not null (a reader filling an
+    /// event it has just emptied).</summary>
+    internal void Add(string field, FieldValue value)
+    {
+        System.Diagnostics.Debug.Assert(!value.IsNull && IndexOf(field) < 0);
         if (_count == _names.Length)
         {
             Array.Resize(ref _names, _count * 2);

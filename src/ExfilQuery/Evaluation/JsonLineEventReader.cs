@@ -27,6 +27,8 @@ internal sealed class JsonLineEventReader
     private readonly string[]? _names;
     private readonly byte[][]? _utf8Names;
     private readonly int[][] _slotsByLength = [];
+    private static readonly FieldValue JsonSourceType = FieldValue.String("_json");
+    private readonly FieldValue? _sourceValue;
     private readonly Event _partial = new();
     private double? _numericTime;
     private readonly FieldValue?[] _first;
@@ -39,6 +41,7 @@ internal sealed class JsonLineEventReader
     private int _start;
     private int _end;
     private bool _eof;
+    private bool _carriageReturns;
     private long _line;
     private long _skipped;
 
@@ -46,6 +49,7 @@ internal sealed class JsonLineEventReader
     {
         _run = run;
         _source = sourceName;
+        _sourceValue = sourceName is null ? null : FieldValue.String(sourceName);
         _prefilter = prefilter ? run.Plan.Prefilter : null;
         if (run.Plan.NeededFields is { } needed)
         {
@@ -94,6 +98,9 @@ internal sealed class JsonLineEventReader
     /// again before reading.</summary>
     private bool Prepare()
     {
+        // Most files end lines with '\n' alone: when the buffered bytes hold no '\r', lines are split on '\n' by
+        // the faster single-byte search (the window only shrinks while lines are taken).
+        _carriageReturns = _buffer.AsSpan(_start, _end - _start).Contains((byte)'\r');
         while (NextLine(out var s, out var length)) Line(_buffer.AsSpan(s, length));
         if (_eof)
         {
@@ -155,7 +162,7 @@ internal sealed class JsonLineEventReader
         start = _start;
         length = 0;
         var window = _buffer.AsSpan(_start, _end - _start);
-        var i = window.IndexOfAny(Terminators);
+        var i = _carriageReturns ? window.IndexOfAny(Terminators) : window.IndexOf((byte)'\n');
         if (i < 0) return false;
         var skip = 1;
         if (window[i] == (byte)'\r')
@@ -171,7 +178,7 @@ internal sealed class JsonLineEventReader
     private void Line(ReadOnlySpan<byte> line)
     {
         var number = ++_line;
-        var firstNonSpace = line.IndexOfAnyExcept(AsciiWhitespace);
+        var firstNonSpace = line.Length > 0 && line[0] == (byte)'{' ? 0 : line.IndexOfAnyExcept(AsciiWhitespace);
         if (firstNonSpace < 0) return;
         if (line[firstNonSpace] >= 0x80)
         {
@@ -211,30 +218,7 @@ internal sealed class JsonLineEventReader
         _numericTime = null;
         try
         {
-            var reader = new Utf8JsonReader(line);
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return null;
-            while (reader.Read())
-            {
-                if (reader.TokenType != JsonTokenType.PropertyName || reader.CurrentDepth != 1) continue;
-                var slot = Slot(ref reader);
-                reader.Read();
-                switch (reader.TokenType)
-                {
-                    case JsonTokenType.StartObject or JsonTokenType.StartArray:
-                        // Nested values give flattened names (a.b, a{}), never a plain name.
-                        reader.Skip();
-                        break;
-                    case JsonTokenType.Number when slot == 0 && _first[0] is null && _numericTime is null:
-                        // _time as a JSON number: read as FieldValue.TryParseNumber reads its text (the same parser).
-                        if (FastNumber.TryParse(reader.ValueSpan, out var n)
-                            || (double.TryParse(reader.ValueSpan, NumberStyles.Float, CultureInfo.InvariantCulture, out n) && double.IsFinite(n))) _numericTime = n;
-                        else Keep(slot, ref reader);
-                        break;
-                    default:
-                        if (slot >= 0 && !(slot == 0 && _numericTime is not null)) Keep(slot, ref reader);
-                        break;
-                }
-            }
+            if (!Tokens(line)) return null;
         }
         catch (JsonException)
         {
@@ -247,7 +231,9 @@ internal sealed class JsonLineEventReader
         var ev = _partial;
         // Reused, emptied first: nothing a prefix stage did to the previous line (eval, rex, rename, ...) remains.
         ev.Clear();
-        if (_needRaw) ev.Raw = Encoding.UTF8.GetString(line);
+        // Fields are added in the reference reader's order (_raw, _time, source, sourcetype, the JSON fields);
+        // each is new except a JSON source or sourcetype, which replaces the reader's.
+        if (_needRaw) ev.Add("_raw", FieldValue.String(Encoding.UTF8.GetString(line)));
         double? time = _numericTime;
         if (time is null)
         {
@@ -262,12 +248,47 @@ internal sealed class JsonLineEventReader
         }
         // Splunk's timestamp lookahead when no time field has a time (EventReaders.LeadingTimestamp).
         time ??= EventReaders.LeadingTimestamp(Encoding.UTF8.GetString(line));
-        ev.Time = time;
-        if (_needSource) ev.Source = _source;
-        if (_needSourceType) ev.SourceType = "_json";
+        if (time is { } seconds) ev.Add("_time", FieldValue.Number(seconds));
+        if (_needSource && _sourceValue is not null) ev.Add("source", _sourceValue);
+        if (_needSourceType) ev.Add("sourcetype", JsonSourceType);
         for (var i = 1; i < names.Length; i++)
-            if (Value(i) is { } v) ev.Set(names[i], v);
+        {
+            if (Value(i) is not { } v) continue;
+            if (names[i] is "source" or "sourcetype") ev.Set(names[i], v);
+            else ev.Add(names[i], v);
+        }
         return ev;
+    }
+
+    /// <summary>Reads the line's top-level values into the slots (outside the caller's exception handlers, so the
+    /// loop is compiled as tightly as a plain loop); false when the line is not an object.</summary>
+    private bool Tokens(ReadOnlySpan<byte> line)
+    {
+        var reader = new Utf8JsonReader(line);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return false;
+        while (reader.Read())
+        {
+            if (reader.TokenType != JsonTokenType.PropertyName || reader.CurrentDepth != 1) continue;
+            var slot = Slot(ref reader);
+            reader.Read();
+            switch (reader.TokenType)
+            {
+                case JsonTokenType.StartObject or JsonTokenType.StartArray:
+                    // Nested values give flattened names (a.b, a{}), never a plain name.
+                    reader.Skip();
+                    break;
+                case JsonTokenType.Number when slot == 0 && _first[0] is null && _numericTime is null:
+                    // _time as a JSON number: read as FieldValue.TryParseNumber reads its text (the same parser).
+                    if (FastNumber.TryParse(reader.ValueSpan, out var n)
+                        || (double.TryParse(reader.ValueSpan, NumberStyles.Float, CultureInfo.InvariantCulture, out n) && double.IsFinite(n))) _numericTime = n;
+                    else Keep(slot, ref reader);
+                    break;
+                default:
+                    if (slot >= 0 && !(slot == 0 && _numericTime is not null)) Keep(slot, ref reader);
+                    break;
+            }
+        }
+        return true;
     }
 
     private int Slot(ref Utf8JsonReader reader)
