@@ -26,6 +26,9 @@ public static partial class DetectionEvaluator
         /// the row is filtered out.</summary>
         public bool Keep(Stage stage, Event row) => _runner.KeepRow(stage, row);
 
+        /// <summary>Tests a search predicate on one row, as a filter stage does.</summary>
+        public bool Test(Predicate predicate, Event row) => _runner.TestRow(predicate, row);
+
         /// <summary>Applies a stage to no rows: reports what it reports whatever its rows (a regex that does not compile,
         /// a span it cannot read), as Evaluate does even when no row reaches the stage.</summary>
         public void ReportStageDiagnostics(Stage stage) => _runner.RunStageList([stage], []);
@@ -64,6 +67,8 @@ public static partial class DetectionEvaluator
             }
             return rows;
         }
+
+        internal bool TestRow(Predicate predicate, Event row) => Test(predicate, row);
 
         internal List<Event> LimitRows(List<Event> rows, Text.TextSpan span) => Limit(rows, span);
 

@@ -89,10 +89,7 @@ public static partial class DetectionEvaluator
                 case EvalStage e:
                     foreach (var row in rows)
                         foreach (var a in e.Assignments)
-                        {
-                            var value = _expressions.Evaluate(a.Value, row);
-                            row.Set(a.Field, value.Kind == FieldValueKind.Boolean ? FieldValue.String(value.AsString()!) : value);
-                        }
+                            row.Set(a.Field, ExpressionEvaluator.Stored(_expressions.Evaluate(a.Value, row)));
                     return rows;
                 case AggregateStage a:
                     return Aggregate(a, rows);
@@ -192,42 +189,17 @@ public static partial class DetectionEvaluator
                 case TruePredicate:
                     return true;
                 case FieldMatchPredicate m:
-                    return row[m.Field].Values.Any(v => Matching.WildcardMatch(v, m.Pattern, m.CaseSensitive));
+                    return Matching.FieldMatches(row[m.Field], m);
                 case FieldNotMatchPredicate m:
-                {
-                    // f!=v: the field exists and no value matches (a multivalue field with one matching value
-                    // does not match, like NOT f=v); false for events without the field.
-                    var values = row[m.Field].Values;
-                    return values.Length > 0 && !m.Pattern.IsMatchAll && !values.Any(v => Matching.WildcardMatch(v, m.Pattern, m.CaseSensitive));
-                }
+                    return Matching.FieldDoesNotMatch(row[m.Field], m);
                 case FieldExistsPredicate e:
-                    return row[e.Field].Values.Any(v => v.Length > 0);
+                    return Matching.FieldExists(row[e.Field]);
                 case CidrPredicate c:
-                    return row[c.Field].Values.Any(v => Matching.InCidr(v, c.Cidr));
+                    return Matching.FieldInCidr(row[c.Field], c.Cidr);
                 case FieldCompareRangePredicate r:
-                {
-                    var literal = r.Value.Text;
-                    return row[r.Field].Values.Any(v =>
-                    {
-                        var c = r.Value.Kind == LiteralKind.Number && FieldValue.TryParseNumber(v, out var x) && FieldValue.TryParseNumber(literal, out var y)
-                            ? x.CompareTo(y)
-                            : string.CompareOrdinal(v, literal);
-                        return r.Operator switch
-                        {
-                            RangeOperator.Less => c < 0,
-                            RangeOperator.LessOrEqual => c <= 0,
-                            RangeOperator.Greater => c > 0,
-                            _ => c >= 0,
-                        };
-                    });
-                }
+                    return Matching.FieldInRange(row[r.Field], r, Matching.RangeNumber(r));
                 case RawTermPredicate t:
-                {
-                    var raw = row.Raw;
-                    if (raw is null) return false;
-                    if (t.WholeTerm && !t.Pattern.HasWildcard) return Matching.ContainsWholeTerm(raw, t.Pattern.Literal, t.CaseSensitive);
-                    return Matching.ContainsPattern(raw, t.Pattern, t.CaseSensitive);
-                }
+                    return Matching.RawMatches(row.Raw, t);
                 case TimeBoundPredicate t:
                 {
                     if (RelativeTime(t.Value) is not { } bound)

@@ -8,35 +8,65 @@ namespace ExfilQuery.Evaluation;
 /// <c>sourcetype</c> are ordinary fields with helpers below. Setting a field to null removes it.</summary>
 public sealed class Event : IEnumerable<KeyValuePair<string, FieldValue>>
 {
-    private readonly List<string> _order = [];
-    private readonly Dictionary<string, FieldValue> _values = new(StringComparer.Ordinal);
+    // Fields in order, in two parallel arrays: events read for a detection have a few fields, which a linear scan
+    // finds faster than a hash; above IndexThreshold fields a name-to-position index is kept as well.
+    private const int IndexThreshold = 8;
+    private string[] _names;
+    private FieldValue[] _values;
+    private int _count;
+    private Dictionary<string, int>? _index;
+    private int _version;
+    private FieldNames? _fields;
 
     /// <summary>An empty event.</summary>
-    public Event() { }
+    public Event()
+    {
+        _names = new string[4];
+        _values = new FieldValue[4];
+    }
 
     /// <summary>A copy of another event.</summary>
     public Event(Event other)
     {
         ArgumentNullException.ThrowIfNull(other);
-        _order.AddRange(other._order);
-        foreach (var kv in other._values) _values[kv.Key] = kv.Value;
+        var capacity = Math.Max(4, other._count);
+        _names = new string[capacity];
+        _values = new FieldValue[capacity];
+        Array.Copy(other._names, _names, other._count);
+        Array.Copy(other._values, _values, other._count);
+        _count = other._count;
+        if (other._index is not null) _index = new Dictionary<string, int>(other._index, StringComparer.Ordinal);
     }
 
     /// <summary>The field names, in order.</summary>
-    public IReadOnlyList<string> Fields => _order;
+    public IReadOnlyList<string> Fields => _fields ??= new FieldNames(this);
 
     /// <summary>Number of fields.</summary>
-    public int Count => _order.Count;
+    public int Count => _count;
 
     /// <summary>A field's value, or <see cref="FieldValue.Null"/> when missing; setting null removes it.</summary>
     public FieldValue this[string field]
     {
-        get => _values.TryGetValue(field, out var v) ? v : FieldValue.Null;
+        get
+        {
+            var i = IndexOf(field);
+            return i >= 0 ? _values[i] : FieldValue.Null;
+        }
         set => Set(field, value);
     }
 
     /// <summary>True when the field is present (not null).</summary>
-    public bool Has(string field) => _values.ContainsKey(field);
+    public bool Has(string field) => IndexOf(field) >= 0;
+
+    private int IndexOf(string field)
+    {
+        ArgumentNullException.ThrowIfNull(field);
+        if (_index is not null) return _index.TryGetValue(field, out var position) ? position : -1;
+        var names = _names;
+        for (var i = 0; i < _count; i++)
+            if (string.Equals(names[i], field)) return i;
+        return -1;
+    }
 
     /// <summary>Sets a field (appended at the end when new, in place when present); null removes it.</summary>
     public void Set(string field, FieldValue value)
@@ -47,8 +77,52 @@ public sealed class Event : IEnumerable<KeyValuePair<string, FieldValue>>
             Remove(field);
             return;
         }
-        if (!_values.ContainsKey(field)) _order.Add(field);
-        _values[field] = value;
+        var i = IndexOf(field);
+        if (i >= 0)
+        {
+            _values[i] = value;
+            return;
+        }
+        Add(field, value);
+    }
+
+    /// <summary>Appends a field the caller knows is not there, with a value that is not null (a reader filling an
+    /// event it has just emptied).</summary>
+    internal void Add(string field, FieldValue value)
+    {
+        System.Diagnostics.Debug.Assert(!value.IsNull && IndexOf(field) < 0);
+        if (_count == _names.Length)
+        {
+            Array.Resize(ref _names, _count * 2);
+            Array.Resize(ref _values, _count * 2);
+        }
+        _names[_count] = field;
+        _values[_count] = value;
+        _index?.Add(field, _count);
+        _count++;
+        _version++;
+        if (_index is null && _count > IndexThreshold) Reindex();
+    }
+
+    private void Reindex()
+    {
+        if (_count <= IndexThreshold)
+        {
+            _index = null;
+            return;
+        }
+        _index = new Dictionary<string, int>(_count, StringComparer.Ordinal);
+        for (var i = 0; i < _count; i++) _index[_names[i]] = i;
+    }
+
+    /// <summary>Removes every field (an event reused by a reader).</summary>
+    internal void Clear()
+    {
+        Array.Clear(_names, 0, _count);
+        Array.Clear(_values, 0, _count);
+        _count = 0;
+        _index = null;
+        _version++;
     }
 
     /// <summary>Sets a string field.</summary>
@@ -64,34 +138,40 @@ public sealed class Event : IEnumerable<KeyValuePair<string, FieldValue>>
     /// <summary>Removes a field.</summary>
     public bool Remove(string field)
     {
-        if (!_values.Remove(field)) return false;
-        _order.Remove(field);
+        var i = IndexOf(field);
+        if (i < 0) return false;
+        _count--;
+        Array.Copy(_names, i + 1, _names, i, _count - i);
+        Array.Copy(_values, i + 1, _values, i, _count - i);
+        _names[_count] = null!;
+        _values[_count] = null!;
+        _version++;
+        if (_index is not null) Reindex();
         return true;
     }
 
     /// <summary>Renames a field in place (replacing any field already called <paramref name="to"/>).</summary>
     public void Rename(string from, string to)
     {
-        if (from == to || !_values.TryGetValue(from, out var value)) return;
+        if (from == to || !Has(from)) return;
         Remove(to);
-        var index = _order.IndexOf(from);
-        _order[index] = to;
-        _values.Remove(from);
-        _values[to] = value;
+        var i = IndexOf(from);
+        _names[i] = to;
+        _version++;
+        if (_index is not null)
+        {
+            _index.Remove(from);
+            _index[to] = i;
+        }
     }
 
     /// <summary>Keeps only the given fields, in the given order.</summary>
     public void Retain(IReadOnlyList<string> fields)
     {
-        var keep = fields.Where(_values.ContainsKey).Distinct(StringComparer.Ordinal).ToList();
-        var kept = keep.ToDictionary(f => f, f => _values[f], StringComparer.Ordinal);
-        _order.Clear();
-        _values.Clear();
-        foreach (var f in keep)
-        {
-            _order.Add(f);
-            _values[f] = kept[f];
-        }
+        var keep = fields.Where(Has).Distinct(StringComparer.Ordinal).ToList();
+        var values = keep.Select(f => this[f]).ToList();
+        Clear();
+        for (var i = 0; i < keep.Count; i++) Set(keep[i], values[i]);
     }
 
     /// <summary><c>_time</c> as epoch seconds, or null.</summary>
@@ -120,12 +200,40 @@ public sealed class Event : IEnumerable<KeyValuePair<string, FieldValue>>
     public string? SourceType { get => this["sourcetype"].AsString(); set => Set("sourcetype", value is null ? FieldValue.Null : FieldValue.String(value)); }
 
     /// <inheritdoc/>
-    public IEnumerator<KeyValuePair<string, FieldValue>> GetEnumerator() => _order.Select(f => new KeyValuePair<string, FieldValue>(f, _values[f])).GetEnumerator();
+    public IEnumerator<KeyValuePair<string, FieldValue>> GetEnumerator()
+    {
+        var version = _version;
+        for (var i = 0; i < _count; i++)
+        {
+            if (version != _version) throw new InvalidOperationException("The event was changed while its fields were enumerated.");
+            yield return new KeyValuePair<string, FieldValue>(_names[i], _values[i]);
+        }
+    }
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
     /// <summary>Stable one-line text: <c>name=value</c> pairs in order (multivalues joined with '|').</summary>
-    public override string ToString() => string.Join(" ", _order.Select(f => f + "=" + string.Join("|", _values[f].Values)));
+    public override string ToString() => string.Join(" ", this.Select(kv => kv.Key + "=" + string.Join("|", kv.Value.Values)));
+
+    /// <summary>A live view of the field names.</summary>
+    private sealed class FieldNames(Event owner) : IReadOnlyList<string>
+    {
+        public string this[int index] => (uint)index < (uint)owner._count ? owner._names[index] : throw new ArgumentOutOfRangeException(nameof(index));
+
+        public int Count => owner._count;
+
+        public IEnumerator<string> GetEnumerator()
+        {
+            var version = owner._version;
+            for (var i = 0; i < owner._count; i++)
+            {
+                if (version != owner._version) throw new InvalidOperationException("The event was changed while its fields were enumerated.");
+                yield return owner._names[i];
+            }
+        }
+
+        IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+    }
 
     /// <summary>Formats epoch seconds as ISO-8601 UTC.</summary>
     public static string FormatTime(double epochSeconds) =>

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
@@ -18,13 +19,7 @@ internal sealed class ExpressionEvaluator(EvaluationContext context)
         switch (expression)
         {
             case Literal l:
-                return l.Kind switch
-                {
-                    LiteralKind.String => FieldValue.String(l.Text),
-                    LiteralKind.Number => FieldValue.Number(l.NumberValue),
-                    LiteralKind.Boolean => FieldValue.Boolean(l.Text.Equals("true", StringComparison.OrdinalIgnoreCase)),
-                    _ => FieldValue.Null,
-                };
+                return LiteralValue(l);
             case FieldRef f:
                 return row[f.Name];
             case UnaryExpr { Operator: UnaryOp.Not } u:
@@ -34,13 +29,7 @@ internal sealed class ExpressionEvaluator(EvaluationContext context)
             case BinaryExpr b:
                 return Binary(b, row);
             case LikeExpr l:
-            {
-                var value = Evaluate(l.Value, row);
-                var pattern = Evaluate(l.Pattern, row).AsString();
-                if (value.IsNull || pattern is null) return FieldValue.Null;
-                var matched = value.Values.Any(v => Like(v, pattern));
-                return FieldValue.Boolean(matched != l.Negated);
-            }
+                return LikeResult(Evaluate(l.Value, row), Evaluate(l.Pattern, row), l.Negated);
             case InExpr i:
             {
                 var value = Evaluate(i.Value, row);
@@ -49,12 +38,36 @@ internal sealed class ExpressionEvaluator(EvaluationContext context)
                 return FieldValue.Boolean(found != i.Negated);
             }
             case CallExpr c:
-                return Call(c, row);
+                return Call(c, new TreeArguments(this, c.Arguments, row));
             default:
                 context.Report(EvaluationDiagnostics.UnknownFunction(expression.Span, expression.GetType().Name));
                 return FieldValue.Null;
         }
     }
+
+    /// <summary>The value of a literal.</summary>
+    internal static FieldValue LiteralValue(Literal l) => l.Kind switch
+    {
+        LiteralKind.String => FieldValue.String(l.Text),
+        LiteralKind.Number => FieldValue.Number(l.NumberValue),
+        LiteralKind.Boolean => FieldValue.Boolean(l.Text.Equals("true", StringComparison.OrdinalIgnoreCase)),
+        _ => FieldValue.Null,
+    };
+
+    /// <summary>What eval stores for a value: a boolean becomes its text ("true", "false").</summary>
+    internal static FieldValue Stored(FieldValue value) => value.Kind == FieldValueKind.Boolean ? FieldValue.String(value.AsString()!) : value;
+
+    /// <summary>The test of a comparison operator on a compare result (-1, 0, 1), or null for other operators.</summary>
+    internal static Func<int, bool>? ComparisonTest(BinaryOp op) => op switch
+    {
+        BinaryOp.Equal => static c => c == 0,
+        BinaryOp.NotEqual => static c => c != 0,
+        BinaryOp.Less => static c => c < 0,
+        BinaryOp.LessOrEqual => static c => c <= 0,
+        BinaryOp.Greater => static c => c > 0,
+        BinaryOp.GreaterOrEqual => static c => c >= 0,
+        _ => null,
+    };
 
     /// <summary>True when the value is the boolean true (where keeps the row).</summary>
     public bool IsTrue(Expr expression, Event row) => Evaluate(expression, row).IsTrue;
@@ -86,25 +99,22 @@ internal sealed class ExpressionEvaluator(EvaluationContext context)
                 return l is { } x && r is { } y ? FieldValue.Boolean(x ^ y) : FieldValue.Null;
             }
         }
-        var left = Evaluate(b.Left, row);
-        var right = Evaluate(b.Right, row);
+        return Combine(b.Operator, Evaluate(b.Left, row), Evaluate(b.Right, row));
+    }
+
+    /// <summary>A comparison, arithmetic or concatenation of two evaluated operands (not AND, OR, XOR, which
+    /// evaluate their right side only when needed).</summary>
+    internal static FieldValue Combine(BinaryOp op, FieldValue left, FieldValue right)
+    {
         if (left.IsNull || right.IsNull) return FieldValue.Null;
-        switch (b.Operator)
-        {
-            case BinaryOp.Equal: return FieldValue.Boolean(Compare(left, right, c => c == 0));
-            case BinaryOp.NotEqual: return FieldValue.Boolean(Compare(left, right, c => c != 0));
-            case BinaryOp.Less: return FieldValue.Boolean(Compare(left, right, c => c < 0));
-            case BinaryOp.LessOrEqual: return FieldValue.Boolean(Compare(left, right, c => c <= 0));
-            case BinaryOp.Greater: return FieldValue.Boolean(Compare(left, right, c => c > 0));
-            case BinaryOp.GreaterOrEqual: return FieldValue.Boolean(Compare(left, right, c => c >= 0));
-            case BinaryOp.Concat: return FieldValue.String(left.AsString() + right.AsString());
-        }
+        if (ComparisonTest(op) is { } test) return FieldValue.Boolean(Compare(left, right, test));
+        if (op == BinaryOp.Concat) return FieldValue.String(left.AsString() + right.AsString());
         var ln = left.AsNumber();
         var rn = right.AsNumber();
-        if (b.Operator == BinaryOp.Add && (ln is null || rn is null))
+        if (op == BinaryOp.Add && (ln is null || rn is null))
             return left.Kind == FieldValueKind.Boolean || right.Kind == FieldValueKind.Boolean ? FieldValue.Null : FieldValue.String(left.AsString() + right.AsString());
         if (ln is not { } x2 || rn is not { } y2) return FieldValue.Null;
-        double result = b.Operator switch
+        double result = op switch
         {
             BinaryOp.Add => x2 + y2,
             BinaryOp.Subtract => x2 - y2,
@@ -115,7 +125,7 @@ internal sealed class ExpressionEvaluator(EvaluationContext context)
         return double.IsFinite(result) ? FieldValue.Number(result) : FieldValue.Null;
     }
 
-    private static bool? Bool(FieldValue v) => v.Kind == FieldValueKind.Boolean ? v.IsTrue : null;
+    internal static bool? Bool(FieldValue v) => v.Kind == FieldValueKind.Boolean ? v.IsTrue : null;
 
     /// <summary>Any value of the left side against the right value: numeric when both read as numbers, else
     /// ordinal (case-sensitive).</summary>
@@ -123,13 +133,35 @@ internal sealed class ExpressionEvaluator(EvaluationContext context)
     {
         var r = right.AsString();
         if (r is null) return false;
-        var rNumber = right.AsNumber();
+        return CompareWith(left, r, right.AsNumber(), test);
+    }
+
+    /// <summary><see cref="Compare"/> with the right value already read as text <paramref name="r"/> and number
+    /// <paramref name="rNumber"/> (a literal's are read once).</summary>
+    internal static bool CompareWith(FieldValue left, string r, double? rNumber, Func<int, bool> test)
+    {
+        if (left.Kind != FieldValueKind.Multi)
+        {
+            // One value: no list, and a string's number is read once.
+            if (left.AsString() is not { } one) return false;
+            return test(rNumber is { } y1 && left.TryReadNumber(out var x1) ? x1.CompareTo(y1) : string.CompareOrdinal(one, r));
+        }
         foreach (var l in left.Values)
         {
             int c = rNumber is { } y && FieldValue.TryParseNumber(l, out var x) ? x.CompareTo(y) : string.CompareOrdinal(l, r);
             if (test(c)) return true;
         }
         return false;
+    }
+
+    /// <summary><c>value LIKE pattern</c> on evaluated operands: null when either is null, else true when any value
+    /// matches (false when negated).</summary>
+    internal static FieldValue LikeResult(FieldValue value, FieldValue patternValue, bool negated)
+    {
+        var pattern = patternValue.AsString();
+        if (value.IsNull || pattern is null) return FieldValue.Null;
+        var matched = value.Values.Any(v => Like(v, pattern));
+        return FieldValue.Boolean(matched != negated);
     }
 
     private static bool Like(string value, string pattern)
@@ -150,10 +182,25 @@ internal sealed class ExpressionEvaluator(EvaluationContext context)
 
     // ------------------------------------------------------------------ functions
 
-    private FieldValue Call(CallExpr c, Event row)
+    /// <summary>The arguments of a function call, evaluated when (and each time) the function reads one: by walking
+    /// the tree (<see cref="TreeArguments"/>) or by compiled delegates (<see cref="CompiledExpressions"/>). One
+    /// function table serves both, so a function means the same in both.</summary>
+    internal interface IArguments
+    {
+        /// <summary>The value of argument <paramref name="i"/> (which exists).</summary>
+        FieldValue Get(int i);
+    }
+
+    private readonly struct TreeArguments(ExpressionEvaluator evaluator, ImmutableArray<Expr> args, Event row) : IArguments
+    {
+        public FieldValue Get(int i) => evaluator.Evaluate(args[i], row);
+    }
+
+    /// <summary>Calls function <paramref name="c"/> with arguments read through <paramref name="arguments"/>.</summary>
+    internal FieldValue Call<TArgs>(CallExpr c, TArgs arguments) where TArgs : struct, IArguments
     {
         var args = c.Arguments;
-        FieldValue Arg(int i) => i < args.Length ? Evaluate(args[i], row) : FieldValue.Null;
+        FieldValue Arg(int i) => i < args.Length ? arguments.Get(i) : FieldValue.Null;
         string? Str(int i) => Arg(i).AsString();
         double? Num(int i) => Arg(i).AsNumber();
         switch (c.Function)
@@ -166,18 +213,16 @@ internal sealed class ExpressionEvaluator(EvaluationContext context)
                     if (Arg(i).IsTrue) return Arg(i + 1);
                 return FieldValue.Null;
             case "like":
-            {
-                var v = Arg(0);
-                var p = Str(1);
-                return v.IsNull || p is null ? FieldValue.Null : FieldValue.Boolean(v.Values.Any(x => Like(x, p)));
-            }
+                return LikeResult(Arg(0), Arg(1), negated: false);
             case "match":
             {
+                // No lambda here captures a parameter or Arg: that would allocate a closure on every call.
                 var v = Arg(0);
                 var p = Str(1);
+                var span = c.Span;
                 if (v.IsNull || p is null) return FieldValue.Null;
-                if (context.Regex(p, c.Span) is not { } regex) return FieldValue.False;
-                return FieldValue.Boolean(v.Values.Any(x => context.Match(regex, x, c.Span)?.Success == true));
+                if (context.Regex(p, span) is not { } regex) return FieldValue.False;
+                return FieldValue.Boolean(v.Values.Any(x => context.Match(regex, x, span)?.Success == true));
             }
             case "len":
                 return Str(0) is { } ls ? FieldValue.Number(ls.Length) : FieldValue.Null;
@@ -190,8 +235,9 @@ internal sealed class ExpressionEvaluator(EvaluationContext context)
             case "rtrim":
             {
                 var chars = args.Length > 1 ? Str(1)?.ToCharArray() : [' ', '\t'];
+                var function = c.Function;
                 if (chars is null) return FieldValue.Null;
-                return Map(Arg(0), s => c.Function switch { "trim" => s.Trim(chars), "ltrim" => s.TrimStart(chars), _ => s.TrimEnd(chars) });
+                return Map(Arg(0), s => function switch { "trim" => s.Trim(chars), "ltrim" => s.TrimStart(chars), _ => s.TrimEnd(chars) });
             }
             case "substr":
             {
@@ -239,12 +285,12 @@ internal sealed class ExpressionEvaluator(EvaluationContext context)
             case "mvjoin":
                 return Arg(0) is { IsNull: false } j && Str(1) is { } delim ? FieldValue.String(string.Join(delim, j.Values)) : FieldValue.Null;
             case "mvappend":
-                return FieldValue.Multi(args.SelectMany(a => Evaluate(a, row).Values));
+                return FieldValue.Multi(AllValues());
             case "mvdedup":
                 return FieldValue.Multi(Arg(0).Values.Distinct(StringComparer.Ordinal));
             case "coalesce":
-                foreach (var a in args)
-                    if (Evaluate(a, row) is { IsNull: false } v) return v;
+                for (var i = 0; i < args.Length; i++)
+                    if (Arg(i) is { IsNull: false } v) return v;
                 return FieldValue.Null;
             case "isnull":
                 return FieldValue.Boolean(Arg(0).IsNull);
@@ -318,7 +364,7 @@ internal sealed class ExpressionEvaluator(EvaluationContext context)
             case "max":
             case "min":
             {
-                var values = args.SelectMany(a => Evaluate(a, row).Values).ToList();
+                var values = AllValues();
                 if (values.Count == 0) return FieldValue.Null;
                 var numbers = values.Select(v => FieldValue.TryParseNumber(v, out var n) ? (double?)n : null).ToList();
                 if (numbers.All(n => n is not null))
@@ -329,6 +375,13 @@ internal sealed class ExpressionEvaluator(EvaluationContext context)
         }
         context.Report(EvaluationDiagnostics.UnknownFunction(c.Span, c.Function + "/" + args.Length.ToString(CultureInfo.InvariantCulture)));
         return FieldValue.Null;
+
+        List<string> AllValues()
+        {
+            var all = new List<string>();
+            for (var i = 0; i < args.Length; i++) all.AddRange(Arg(i).Values);
+            return all;
+        }
     }
 
     private static FieldValue Map(FieldValue value, Func<string, string> f) =>

@@ -23,8 +23,15 @@ public enum FieldValueKind
 public sealed class FieldValue : IEquatable<FieldValue>
 {
     private readonly string? _text;
-    private readonly double _number;
     private readonly ImmutableArray<string> _values;
+
+    // A number value; for a string, the number its text reads as once _parsed says so (a cache: the text is parsed
+    // at most once, whatever the number of comparisons, sums and casts that read it).
+    private double _number;
+
+    // For strings: 0 not parsed yet, 1 reads as the number in _number, 2 does not read as a number. Written after
+    // _number (a benign race: every thread computes the same result).
+    private int _parsed;
 
     private FieldValue(FieldValueKind kind, string? text, double number, ImmutableArray<string> values)
     {
@@ -54,6 +61,11 @@ public sealed class FieldValue : IEquatable<FieldValue>
 
     /// <summary>A number value.</summary>
     public static FieldValue Number(double value) => new(FieldValueKind.Number, null, value, []);
+
+    /// <summary>A string value whose number (<see cref="TryParseNumber"/> of <paramref name="value"/>) the caller has
+    /// already read by the same rule: <paramref name="number"/> must be exactly what it gives.</summary>
+    internal static FieldValue StringWithNumber(string value, double number) =>
+        new(FieldValueKind.String, value ?? throw new ArgumentNullException(nameof(value)), number, []) { _parsed = 1 };
 
     /// <summary>A boolean value.</summary>
     public static FieldValue Boolean(bool value) => value ? True : False;
@@ -88,13 +100,56 @@ public sealed class FieldValue : IEquatable<FieldValue>
     };
 
     /// <summary>The value as a number when it is one or a string that reads as one (invariant culture).</summary>
-    public double? AsNumber() => Kind switch
+    public double? AsNumber() => TryGetNumber(out var n) ? n : null;
+
+    /// <summary><see cref="AsNumber"/> without the nullable; a string's text is parsed once.</summary>
+    internal bool TryGetNumber(out double value)
     {
-        FieldValueKind.Number => _number,
-        FieldValueKind.String => TryParseNumber(_text!, out var n) ? n : null,
-        FieldValueKind.Multi => TryParseNumber(_values[0], out var m) ? m : null,
-        _ => null,
-    };
+        switch (Kind)
+        {
+            case FieldValueKind.Number:
+                value = _number;
+                return true;
+            case FieldValueKind.String:
+            {
+                var state = Volatile.Read(ref _parsed);
+                if (state == 0)
+                {
+                    var text = _text!;
+                    var ok = FastNumber.TryParse(text.AsSpan(), out var n) || TryParseNumber(text, out n);
+                    _number = ok ? n : 0;
+                    Volatile.Write(ref _parsed, state = ok ? 1 : 2);
+                }
+                value = state == 1 ? _number : 0;
+                return state == 1;
+            }
+            case FieldValueKind.Multi:
+                return TryParseNumber(_values[0], out value);
+            default:
+                value = 0;
+                return false;
+        }
+    }
+
+    /// <summary>For a value that is not multivalue: what <see cref="TryParseNumber"/> gives for its text
+    /// (<see cref="AsString"/>), for comparisons. A finite number is its own reading (its text round-trips, -0
+    /// reading as 0, which compares equal); a string's text is parsed once.</summary>
+    internal bool TryReadNumber(out double value)
+    {
+        switch (Kind)
+        {
+            case FieldValueKind.Number when double.IsFinite(_number):
+                value = _number;
+                return true;
+            case FieldValueKind.String:
+                return TryGetNumber(out value);
+            case FieldValueKind.Null:
+                value = 0;
+                return false;
+            default:
+                return TryParseNumber(AsString()!, out value);
+        }
+    }
 
     /// <summary>True for the boolean true.</summary>
     public bool IsTrue => Kind == FieldValueKind.Boolean && ReferenceEquals(this, True);

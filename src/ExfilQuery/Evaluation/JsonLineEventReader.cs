@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+using System.Numerics;
 using System.Buffers;
 using System.Collections.Immutable;
 using System.Globalization;
@@ -25,12 +27,12 @@ internal sealed class JsonLineEventReader
     private readonly string[]? _names;
     private readonly byte[][]? _utf8Names;
     private readonly int[][] _slotsByLength = [];
+    private static readonly FieldValue JsonSourceType = FieldValue.String("_json");
+    private readonly FieldValue? _sourceValue;
     private readonly Event _partial = new();
     private double? _numericTime;
     private readonly FieldValue?[] _first;
     private readonly ValueCache[] _caches;
-    private readonly bool[] _wasSet;
-    private readonly HashSet<string> _base = new(StringComparer.Ordinal) { "_time" };
     private readonly List<string>?[] _more;
     private readonly bool _needRaw;
     private readonly bool _needSource;
@@ -39,6 +41,7 @@ internal sealed class JsonLineEventReader
     private int _start;
     private int _end;
     private bool _eof;
+    private bool _carriageReturns;
     private long _line;
     private long _skipped;
 
@@ -46,6 +49,7 @@ internal sealed class JsonLineEventReader
     {
         _run = run;
         _source = sourceName;
+        _sourceValue = sourceName is null ? null : FieldValue.String(sourceName);
         _prefilter = prefilter ? run.Plan.Prefilter : null;
         if (run.Plan.NeededFields is { } needed)
         {
@@ -55,16 +59,11 @@ internal sealed class JsonLineEventReader
             // Time fields first, in the reader's order of preference; then the others ordinally.
             _names = [.. StreamingPlan.TimeFields, .. needed.Where(n => !StreamingPlan.TimeFields.Contains(n) && n != "_raw").Order(StringComparer.Ordinal)];
             _utf8Names = _names.Select(Encoding.UTF8.GetBytes).ToArray();
-            _base.UnionWith(_names);
-            if (_needRaw) _base.Add("_raw");
-            if (_needSource) _base.Add("source");
-            if (_needSourceType) _base.Add("sourcetype");
             _slotsByLength = new int[_utf8Names.Max(n => n.Length) + 1][];
             for (var length = 0; length < _slotsByLength.Length; length++)
                 _slotsByLength[length] = Enumerable.Range(0, _utf8Names.Length).Where(i => _utf8Names[i].Length == length).ToArray();
         }
         _first = new FieldValue?[_names?.Length ?? 0];
-        _wasSet = new bool[_first.Length];
         _caches = Enumerable.Range(0, _first.Length).Select(_ => new ValueCache()).ToArray();
         _more = new List<string>?[_names?.Length ?? 0];
     }
@@ -99,6 +98,9 @@ internal sealed class JsonLineEventReader
     /// again before reading.</summary>
     private bool Prepare()
     {
+        // Most files end lines with '\n' alone: when the buffered bytes hold no '\r', lines are split on '\n' by
+        // the faster single-byte search (the window only shrinks while lines are taken).
+        _carriageReturns = _buffer.AsSpan(_start, _end - _start).Contains((byte)'\r');
         while (NextLine(out var s, out var length)) Line(_buffer.AsSpan(s, length));
         if (_eof)
         {
@@ -160,7 +162,7 @@ internal sealed class JsonLineEventReader
         start = _start;
         length = 0;
         var window = _buffer.AsSpan(_start, _end - _start);
-        var i = window.IndexOfAny(Terminators);
+        var i = _carriageReturns ? window.IndexOfAny(Terminators) : window.IndexOf((byte)'\n');
         if (i < 0) return false;
         var skip = 1;
         if (window[i] == (byte)'\r')
@@ -176,7 +178,7 @@ internal sealed class JsonLineEventReader
     private void Line(ReadOnlySpan<byte> line)
     {
         var number = ++_line;
-        var firstNonSpace = line.IndexOfAnyExcept(AsciiWhitespace);
+        var firstNonSpace = line.Length > 0 && line[0] == (byte)'{' ? 0 : line.IndexOfAnyExcept(AsciiWhitespace);
         if (firstNonSpace < 0) return;
         if (line[firstNonSpace] >= 0x80)
         {
@@ -216,30 +218,7 @@ internal sealed class JsonLineEventReader
         _numericTime = null;
         try
         {
-            var reader = new Utf8JsonReader(line);
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return null;
-            while (reader.Read())
-            {
-                if (reader.TokenType != JsonTokenType.PropertyName || reader.CurrentDepth != 1) continue;
-                var slot = Slot(ref reader);
-                reader.Read();
-                switch (reader.TokenType)
-                {
-                    case JsonTokenType.StartObject or JsonTokenType.StartArray:
-                        // Nested values give flattened names (a.b, a{}), never a plain name.
-                        reader.Skip();
-                        break;
-                    case JsonTokenType.Number when slot == 0 && _first[0] is null && _numericTime is null:
-                        // _time as a JSON number: read as FieldValue.TryParseNumber reads its text (the same parser).
-                        if (FastNumber.TryParse(reader.ValueSpan, out var n)
-                            || (double.TryParse(reader.ValueSpan, NumberStyles.Float, CultureInfo.InvariantCulture, out n) && double.IsFinite(n))) _numericTime = n;
-                        else Keep(slot, ref reader);
-                        break;
-                    default:
-                        if (slot >= 0 && !(slot == 0 && _numericTime is not null)) Keep(slot, ref reader);
-                        break;
-                }
-            }
+            if (!Tokens(line)) return null;
         }
         catch (JsonException)
         {
@@ -250,11 +229,11 @@ internal sealed class JsonLineEventReader
             return null;
         }
         var ev = _partial;
-        // Reused: fields are replaced in place below; fields a prefix stage added (eval, rex, rename, ...) go.
-        if (_run.Plan.PrefixMutates)
-            for (var i = ev.Count - 1; i >= 0; i--)
-                if (!_base.Contains(ev.Fields[i])) ev.Remove(ev.Fields[i]);
-        if (_needRaw) ev.Raw = Encoding.UTF8.GetString(line);
+        // Reused, emptied first: nothing a prefix stage did to the previous line (eval, rex, rename, ...) remains.
+        ev.Clear();
+        // Fields are added in the reference reader's order (_raw, _time, source, sourcetype, the JSON fields);
+        // each is new except a JSON source or sourcetype, which replaces the reader's.
+        if (_needRaw) ev.Add("_raw", FieldValue.String(Encoding.UTF8.GetString(line)));
         double? time = _numericTime;
         if (time is null)
         {
@@ -269,25 +248,47 @@ internal sealed class JsonLineEventReader
         }
         // Splunk's timestamp lookahead when no time field has a time (EventReaders.LeadingTimestamp).
         time ??= EventReaders.LeadingTimestamp(Encoding.UTF8.GetString(line));
-        ev.Time = time;
-        if (_needSource) ev.Source = _source;
-        if (_needSourceType) ev.SourceType = "_json";
+        if (time is { } seconds) ev.Add("_time", FieldValue.Number(seconds));
+        if (_needSource && _sourceValue is not null) ev.Add("source", _sourceValue);
+        if (_needSourceType) ev.Add("sourcetype", JsonSourceType);
         for (var i = 1; i < names.Length; i++)
         {
-            if (Value(i) is { } v)
-            {
-                ev.Set(names[i], v);
-                _wasSet[i] = true;
-            }
-            else if (_wasSet[i] || _run.Plan.PrefixMutates)
-            {
-                _wasSet[i] = false;
-                if (names[i] == "source" && _needSource) ev.Source = _source;
-                else if (names[i] == "sourcetype" && _needSourceType) ev.SourceType = "_json";
-                else ev.Remove(names[i]);
-            }
+            if (Value(i) is not { } v) continue;
+            if (names[i] is "source" or "sourcetype") ev.Set(names[i], v);
+            else ev.Add(names[i], v);
         }
         return ev;
+    }
+
+    /// <summary>Reads the line's top-level values into the slots (outside the caller's exception handlers, so the
+    /// loop is compiled as tightly as a plain loop); false when the line is not an object.</summary>
+    private bool Tokens(ReadOnlySpan<byte> line)
+    {
+        var reader = new Utf8JsonReader(line);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return false;
+        while (reader.Read())
+        {
+            if (reader.TokenType != JsonTokenType.PropertyName || reader.CurrentDepth != 1) continue;
+            var slot = Slot(ref reader);
+            reader.Read();
+            switch (reader.TokenType)
+            {
+                case JsonTokenType.StartObject or JsonTokenType.StartArray:
+                    // Nested values give flattened names (a.b, a{}), never a plain name.
+                    reader.Skip();
+                    break;
+                case JsonTokenType.Number when slot == 0 && _first[0] is null && _numericTime is null:
+                    // _time as a JSON number: read as FieldValue.TryParseNumber reads its text (the same parser).
+                    if (FastNumber.TryParse(reader.ValueSpan, out var n)
+                        || (double.TryParse(reader.ValueSpan, NumberStyles.Float, CultureInfo.InvariantCulture, out n) && double.IsFinite(n))) _numericTime = n;
+                    else Keep(slot, ref reader);
+                    break;
+                default:
+                    if (slot >= 0 && !(slot == 0 && _numericTime is not null)) Keep(slot, ref reader);
+                    break;
+            }
+        }
+        return true;
     }
 
     private int Slot(ref Utf8JsonReader reader)
@@ -349,9 +350,7 @@ internal sealed class JsonLineEventReader
         public FieldValue Get(ReadOnlySpan<byte> utf8)
         {
             if (_off || utf8.Length > 64) return FieldValue.String(Encoding.UTF8.GetString(utf8));
-            var hash = new HashCode();
-            hash.AddBytes(utf8);
-            var h = hash.ToHashCode();
+            var h = Hash(utf8);
             var i = h & (Size - 1);
             _lookups++;
             if (_hashes[i] == h && _keys[i] is { } key && utf8.SequenceEqual(key))
@@ -365,6 +364,22 @@ internal sealed class JsonLineEventReader
             _values[i] = value;
             if (_lookups == 4096 && _hits < _lookups / 2) _off = true;
             return value;
+        }
+
+        /// <summary>A cheap hash of a short value, eight bytes at a time (the bytes are compared on a hit anyway).</summary>
+        private static int Hash(ReadOnlySpan<byte> utf8)
+        {
+            const ulong Multiplier = 0x9E3779B97F4A7C15;
+            var h = (ulong)utf8.Length * Multiplier;
+            while (utf8.Length >= 8)
+            {
+                h = BitOperations.RotateLeft((h ^ BinaryPrimitives.ReadUInt64LittleEndian(utf8)) * Multiplier, 29);
+                utf8 = utf8[8..];
+            }
+            ulong tail = 0;
+            foreach (var b in utf8) tail = (tail << 8) | b;
+            h = (h ^ tail) * Multiplier;
+            return (int)(h >> 32) ^ (int)h;
         }
     }
 

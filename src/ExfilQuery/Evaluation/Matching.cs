@@ -32,6 +32,66 @@ internal static class Matching
         return true;
     }
 
+    /// <summary>True when <paramref name="test"/> holds for any value of <paramref name="value"/> (none for null),
+    /// without building a list for a single value.</summary>
+    public static bool AnyValue<TState>(FieldValue value, TState state, Func<string, TState, bool> test)
+    {
+        if (value.Kind != FieldValueKind.Multi) return value.AsString() is { } one && test(one, state);
+        foreach (var v in value.Values)
+            if (test(v, state)) return true;
+        return false;
+    }
+
+    /// <summary>Search <c>field=pattern</c> on the field's value: any value matches.</summary>
+    public static bool FieldMatches(FieldValue value, FieldMatchPredicate m) =>
+        AnyValue(value, m, static (v, m) => WildcardMatch(v, m.Pattern, m.CaseSensitive));
+
+    /// <summary>Search <c>field!=pattern</c>: the field exists and no value matches (a multivalue field with one
+    /// matching value does not match, like <c>NOT f=v</c>); false for events without the field.</summary>
+    public static bool FieldDoesNotMatch(FieldValue value, FieldNotMatchPredicate m) =>
+        !value.IsNull && !m.Pattern.IsMatchAll && !AnyValue(value, m, static (v, m) => WildcardMatch(v, m.Pattern, m.CaseSensitive));
+
+    /// <summary>Search <c>field=*</c>: some value is not empty.</summary>
+    public static bool FieldExists(FieldValue value) => AnyValue(value, 0, static (v, _) => v.Length > 0);
+
+    /// <summary>Search <c>field=a.b.c.d/n</c>: some value is in the range.</summary>
+    public static bool FieldInCidr(FieldValue value, string cidr) => AnyValue(value, cidr, static (v, cidr) => InCidr(v, cidr));
+
+    /// <summary>The number a range predicate compares with, or null when it compares text.</summary>
+    public static double? RangeNumber(FieldCompareRangePredicate r) =>
+        r.Value.Kind == LiteralKind.Number && FieldValue.TryParseNumber(r.Value.Text, out var y) ? y : null;
+
+    /// <summary>Search <c>field&lt;value</c> and friends: some value compares as asked, numerically when it and
+    /// the literal (<paramref name="number"/>, from <see cref="RangeNumber"/>) are numbers, else lexically.</summary>
+    public static bool FieldInRange(FieldValue value, FieldCompareRangePredicate r, double? number)
+    {
+        if (value.Kind is FieldValueKind.Multi or FieldValueKind.Null)
+            return AnyValue(value, (r, number), static (v, s) => InRange(FieldValue.TryParseNumber(v, out var x), x, v, s.r, s.number));
+        var n = 0.0;
+        var isNumber = number is not null && value.TryReadNumber(out n);
+        return InRange(isNumber, n, value.AsString()!, r, number);
+    }
+
+    private static bool InRange(bool isNumber, double x, string text, FieldCompareRangePredicate r, double? number)
+    {
+        var c = isNumber && number is { } y ? x.CompareTo(y) : string.CompareOrdinal(text, r.Value.Text);
+        return r.Operator switch
+        {
+            RangeOperator.Less => c < 0,
+            RangeOperator.LessOrEqual => c <= 0,
+            RangeOperator.Greater => c > 0,
+            _ => c >= 0,
+        };
+    }
+
+    /// <summary>A bare term or phrase against <c>_raw</c>.</summary>
+    public static bool RawMatches(string? raw, RawTermPredicate t)
+    {
+        if (raw is null) return false;
+        if (t.WholeTerm && !t.Pattern.HasWildcard) return ContainsWholeTerm(raw, t.Pattern.Literal, t.CaseSensitive);
+        return ContainsPattern(raw, t.Pattern, t.CaseSensitive);
+    }
+
     /// <summary>Unanchored wildcard match (a raw search term found anywhere in the text).</summary>
     public static bool ContainsPattern(string text, ValuePattern pattern, bool caseSensitive)
     {

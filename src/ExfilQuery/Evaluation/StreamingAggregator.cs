@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Collections.Immutable;
 using ExfilQuery.Ir;
 
@@ -28,16 +29,29 @@ internal sealed class StreamingAggregator
 {
     private readonly AggregateStage _stage;
     private readonly DetectionEvaluator.RowPipeline _pipeline;
+    private readonly ImmutableArray<CompiledExpression?> _arguments;
     private readonly double? _span;
+    // Evaluate's groups are keyed by the by values joined with \u0001. Keys whose values hold no \u0001 are equal
+    // exactly when their values are, so they are looked up by the values themselves (no joined string per event);
+    // a key with a \u0001 in a value never equals one without (it joins to more separators) and goes by its text.
     private readonly Dictionary<string, Group> _groups = new(StringComparer.Ordinal);
+    private readonly Dictionary<string[], Group> _byValues = new(ValuesComparer.Instance);
+
+    // The groups of recent keys by the identity of their value strings: readers hand out the same string for a
+    // repeating value (hosts, ports), so most events find their group without hashing their text. A hit needs the
+    // very same strings, which have the same text, so it is the group the lookup by text gives.
+    private const int RecentSize = 256;
+    private readonly string[]?[] _recentKeys = new string[]?[RecentSize];
+    private readonly Group?[] _recentGroups = new Group?[RecentSize];
     private string[]? _key;
 
     /// <summary>What Evaluate adds for an aggregation without an argument (<c>count</c>).</summary>
     private static readonly FieldValue One = FieldValue.String("1");
 
-    public StreamingAggregator(AggregateStage stage, DetectionEvaluator.RowPipeline pipeline)
+    public StreamingAggregator(AggregateStage stage, ImmutableArray<CompiledExpression?> arguments, DetectionEvaluator.RowPipeline pipeline)
     {
         _stage = stage;
+        _arguments = arguments;
         _pipeline = pipeline;
         _span = stage.TimeSpan is null ? null : Spans.Seconds(stage.TimeSpan);
     }
@@ -86,7 +100,7 @@ internal sealed class StreamingAggregator
         var by = _stage.GroupBy;
         if (by.Length == 0)
         {
-            Touch("", [], row, position, 0);
+            Touch([], row, position, 0);
             return;
         }
         // The common case: every by field has one value. The key text is built without intermediate lists.
@@ -101,7 +115,7 @@ internal sealed class StreamingAggregator
         }
         if (single)
         {
-            Touch(by.Length == 1 ? key[0] : by.Length == 2 ? string.Concat(key[0], "\u0001", key[1]) : string.Join("\u0001", key), key, row, position, 0);
+            Touch(key, row, position, 0);
             return;
         }
         var keys = new List<List<string>> { new() };
@@ -112,7 +126,7 @@ internal sealed class StreamingAggregator
             keys = keys.SelectMany(k => list.Distinct(StringComparer.Ordinal).Select(v => new List<string>(k) { v })).ToList();
         }
         for (var k = 0; k < keys.Count; k++)
-            Touch(string.Join("\u0001", keys[k]), keys[k], row, position, k);
+            Touch([.. keys[k]], row, position, k);
     }
 
     /// <summary>The values of one group-by field: <paramref name="one"/> for a single value (no allocation),
@@ -136,14 +150,31 @@ internal sealed class StreamingAggregator
         }
     }
 
-    private void Touch(string text, IReadOnlyList<string> key, Event row, InputPosition position, int ordinal)
+    /// <summary>Adds a row to the group of <paramref name="key"/> (an array the caller may reuse).</summary>
+    private void Touch(string[] key, Event row, InputPosition position, int ordinal)
     {
-        if (!_groups.TryGetValue(text, out var g))
+        var recent = Recent(key);
+        var g = _recentKeys[recent] is { } seen && SameStrings(seen, key) ? _recentGroups[recent] : null;
+        var created = false;
+        if (g is null)
         {
-            g = new Group([.. key], position, ordinal, _stage.Aggregations.Select(a => new StreamAccumulator(a.Function, a.Argument is not null)).ToArray());
-            _groups[text] = g;
+            string? text = null;
+            if (key.Length == 1) g = _groups.GetValueOrDefault(text = key[0]);
+            else if (HoldsSeparator(key)) g = _groups.GetValueOrDefault(text = string.Join("\u0001", key));
+            else g = _byValues.GetValueOrDefault(key);
+            if (g is null)
+            {
+                g = new Group([.. key], position, ordinal, _stage.Aggregations.Select(a => new StreamAccumulator(a.Function, a.Argument is not null)).ToArray());
+                if (text is null) _byValues[g.Key] = g;
+                else _groups[text] = g;
+                created = true;
+            }
+            var slot = _recentKeys[recent];
+            if (slot is null || slot.Length != key.Length) _recentKeys[recent] = slot = new string[key.Length];
+            key.CopyTo(slot, 0);
+            _recentGroups[recent] = g;
         }
-        else if ((position, ordinal).CompareTo((g.First, g.FirstOrdinal)) < 0)
+        if (!created && (position, ordinal).CompareTo((g.First, g.FirstOrdinal)) < 0)
         {
             // The group's key is the one of the row that comes first in Evaluate's order (keys with the same text
             // differ only when a value holds the separator).
@@ -156,14 +187,14 @@ internal sealed class StreamingAggregator
         for (var i = 0; i < aggregations.Length; i++)
         {
             var agg = aggregations[i];
-            var value = agg.Argument is null ? One : _pipeline.Expressions.Evaluate(agg.Argument, row);
+            var value = _arguments[i] is { } argument ? argument(row, _pipeline) : One;
             if (agg.Argument is null || !value.IsNull) g.Accumulators[i].Add(value, time, position);
         }
     }
 
-    private static bool Same(IReadOnlyList<string> a, string[] b)
+    private static bool Same(string[] a, string[] b)
     {
-        if (a.Count != b.Length) return false;
+        if (a.Length != b.Length) return false;
         for (var i = 0; i < b.Length; i++)
             if (!string.Equals(a[i], b[i], StringComparison.Ordinal)) return false;
         return true;
@@ -172,7 +203,7 @@ internal sealed class StreamingAggregator
     public List<Event> Result()
     {
         var a = _stage;
-        if (a.GroupBy.Length == 0 && _groups.Count == 0)
+        if (a.GroupBy.Length == 0 && _groups.Count + _byValues.Count == 0)
         {
             var empty = new Event();
             foreach (var agg in a.Aggregations)
@@ -180,7 +211,7 @@ internal sealed class StreamingAggregator
             return [empty];
         }
         // Evaluate creates groups in its row order and stops creating them at the limit: the same groups survive.
-        var ordered = _groups.Values.OrderBy(g => (g.First, g.FirstOrdinal)).ToList();
+        var ordered = _groups.Values.Concat(_byValues.Values).OrderBy(g => (g.First, g.FirstOrdinal)).ToList();
         if (ordered.Count > _pipeline.Context.Options.MaxGroups)
         {
             ordered.RemoveRange(_pipeline.Context.Options.MaxGroups, ordered.Count - _pipeline.Context.Options.MaxGroups);
@@ -207,6 +238,43 @@ internal sealed class StreamingAggregator
             result.Add(row);
         }
         return result;
+    }
+
+    private static int Recent(string[] key)
+    {
+        var h = key.Length;
+        foreach (var k in key) h = (h * 31) + RuntimeHelpers.GetHashCode(k);
+        return (h ^ (h >> 8)) & (RecentSize - 1);
+    }
+
+    private static bool SameStrings(string[] a, string[] b)
+    {
+        if (a.Length != b.Length) return false;
+        for (var i = 0; i < a.Length; i++)
+            if (!ReferenceEquals(a[i], b[i])) return false;
+        return true;
+    }
+
+    private static bool HoldsSeparator(string[] key)
+    {
+        foreach (var k in key)
+            if (k.Contains('\u0001')) return true;
+        return false;
+    }
+
+    /// <summary>Equal when the values are (ordinal), without joining them.</summary>
+    private sealed class ValuesComparer : IEqualityComparer<string[]>
+    {
+        public static readonly ValuesComparer Instance = new();
+
+        public bool Equals(string[]? x, string[]? y) => x is not null && y is not null && Same(x, y);
+
+        public int GetHashCode(string[] values)
+        {
+            var hash = new HashCode();
+            foreach (var v in values) hash.Add(v.GetHashCode(StringComparison.Ordinal));
+            return hash.ToHashCode();
+        }
     }
 
     private sealed class Group(string[] key, InputPosition first, int firstOrdinal, StreamAccumulator[] accumulators)

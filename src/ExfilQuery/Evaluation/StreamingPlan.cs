@@ -29,6 +29,13 @@ internal sealed class StreamingPlan
     /// <summary>The leading row-wise stages.</summary>
     public ImmutableArray<Stage> Prefix { get; private init; } = [];
 
+    /// <summary>The prefix stages compiled (<see cref="CompiledExpressions.Stage"/>), one per stage; null where the
+    /// pipeline runs the stage itself.</summary>
+    public ImmutableArray<CompiledCondition?> CompiledPrefix { get; private init; } = [];
+
+    /// <summary>The arguments of the streamed aggregation's functions compiled, null where there is none.</summary>
+    public ImmutableArray<CompiledExpression?> CompiledArguments { get; private init; } = [];
+
     /// <summary>The aggregation streamed after the prefix, or null (the survivors are collected).</summary>
     public AggregateStage? Aggregate { get; private init; }
 
@@ -75,7 +82,9 @@ internal sealed class StreamingPlan
         {
             Streams = true,
             Prefix = prefix,
+            CompiledPrefix = [.. prefix.Select(CompiledExpressions.Stage)],
             Aggregate = aggregate,
+            CompiledArguments = aggregate is null ? [] : [.. aggregate.Aggregations.Select(a => a.Argument is null ? null : CompiledExpressions.Compile(a.Argument))],
             Rest = rest,
             PrefixMutates = prefix.Any(s => s is not FilterStage and not RegexFilterStage),
             NeededFields = fields.All ? null : fields.Names.ToImmutableHashSet(StringComparer.Ordinal),

@@ -19,7 +19,7 @@ internal sealed class StreamingRun
     {
         _plan = plan;
         _pipeline = new DetectionEvaluator.RowPipeline(new EvaluationContext(plan.Options));
-        if (plan.Aggregate is not null) _aggregator = new StreamingAggregator(plan.Aggregate, _pipeline);
+        if (plan.Aggregate is not null) _aggregator = new StreamingAggregator(plan.Aggregate, plan.CompiledArguments, _pipeline);
     }
 
     public StreamingPlan Plan => _plan;
@@ -56,8 +56,10 @@ internal sealed class StreamingRun
     /// <summary>Runs the row-wise prefix stages on a row, in place; false when a stage drops it.</summary>
     public bool Prefix(Event row)
     {
-        foreach (var stage in _plan.Prefix)
-            if (!_pipeline.Keep(stage, row)) return false;
+        var prefix = _plan.Prefix;
+        var compiled = _plan.CompiledPrefix;
+        for (var i = 0; i < prefix.Length; i++)
+            if (!(compiled[i] is { } stage ? stage(row, _pipeline) : _pipeline.Keep(prefix[i], row))) return false;
         return true;
     }
 
