@@ -4,6 +4,7 @@ using System.Text;
 using ExfilQuery.Diagnostics;
 using ExfilQuery.Ir;
 using ExfilQuery.Kql;
+using ExfilQuery.Text;
 
 namespace ExfilQuery.Elastic;
 
@@ -16,6 +17,20 @@ internal sealed record NnfAnd(ImmutableArray<Nnf> Operands) : Nnf;
 internal sealed record NnfOr(ImmutableArray<Nnf> Operands) : Nnf;
 
 internal sealed record NnfLeaf(Predicate Predicate, bool Negated) : Nnf;
+
+/// <summary>What <see cref="ElasticCommon.Translate{TWriter}"/> reads from an EQL or ES|QL writer.</summary>
+internal interface IElasticWriter
+{
+    /// <summary>The diagnostics raised while writing.</summary>
+    List<Diagnostic> Diagnostics { get; }
+
+    /// <summary>The index pattern the query reads.</summary>
+    string Index { get; }
+}
+
+/// <summary>Writes a (mapped) detection and returns the query; may replace <paramref name="writer"/> with the one
+/// whose diagnostics and index count (a second pass).</summary>
+internal delegate string ElasticWrite<TWriter>(ref TWriter writer, Detection detection);
 
 internal static class ElasticCommon
 {
@@ -62,6 +77,39 @@ internal static class ElasticCommon
         var diagnostics = parse.Diagnostics.AddRange(lowered.Diagnostics).AddRange(translation.Diagnostics);
         if (!lowered.Ok) return new ElasticTranslation(TranslationStatus.Failed, null, Order(diagnostics));
         return translation with { Diagnostics = Order(diagnostics) };
+    }
+
+    /// <summary>Translates a lowered detection the way both Elastic backends do: loads the mapping profile, maps the
+    /// detection (<paramref name="unsupported"/> makes the backend's error diagnostic), writes it with a fresh writer,
+    /// turns too deep a nesting into <c>SPL0005</c>, and orders the diagnostics. A failed translation has no query
+    /// and no index; <paramref name="decorate"/> adds what only one backend reports.</summary>
+    public static ElasticTranslation Translate<TWriter>(Detection detection, ElasticOptions? options, Func<TextSpan, string, Diagnostic> unsupported,
+        Func<ElasticOptions, MappedDetection?, TWriter> newWriter, ElasticWrite<TWriter> write,
+        Func<ElasticTranslation, TWriter, ElasticTranslation>? decorate = null)
+        where TWriter : IElasticWriter
+    {
+        options ??= ElasticOptions.Default;
+        var mappingDiagnostics = new List<Diagnostic>();
+        var writer = newWriter(options, null);
+        string query;
+        try
+        {
+            var profile = ElasticMapper.LoadProfile(options, mappingDiagnostics);
+            var mapped = ElasticMapper.Map(detection, profile, options, mappingDiagnostics, unsupported);
+            detection = mapped?.Detection ?? detection;
+            writer = newWriter(options, mapped);
+            query = write(ref writer, detection);
+        }
+        catch (InsufficientExecutionStackException)
+        {
+            writer.Diagnostics.Add(DiagnosticFacts.NestingTooDeep(detection.Span, 0));
+            query = "";
+        }
+        var diagnostics = Order(mappingDiagnostics.Concat(writer.Diagnostics));
+        var status = StatusOf(diagnostics);
+        if (status == TranslationStatus.Failed) return new ElasticTranslation(status, null, diagnostics);
+        var translation = new ElasticTranslation(status, query, diagnostics) { Index = writer.Index };
+        return decorate is null ? translation : decorate(translation, writer);
     }
 
     public static TranslationStatus StatusOf(IReadOnlyCollection<Diagnostic> diagnostics) =>

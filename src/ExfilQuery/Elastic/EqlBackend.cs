@@ -22,35 +22,13 @@ public static class EqlBackend
         ElasticCommon.Run(spl, parseOptions, d => Translate(d, options));
 
     /// <summary>Translates a lowered detection.</summary>
-    public static ElasticTranslation Translate(Detection detection, ElasticOptions? options = null)
-    {
-        options ??= ElasticOptions.Default;
-        var mappingDiagnostics = new List<Diagnostic>();
-        var writer = new EqlWriter(options, null);
-        string query;
-        try
-        {
-            var profile = ElasticMapper.LoadProfile(options, mappingDiagnostics);
-            var mapped = ElasticMapper.Map(detection, profile, options, mappingDiagnostics, ElasticDiagnostics.EqlUnsupported);
-            writer = new EqlWriter(options, mapped);
-            query = writer.Write(mapped?.Detection ?? detection);
-        }
-        catch (InsufficientExecutionStackException)
-        {
-            writer.Diagnostics.Add(DiagnosticFacts.NestingTooDeep(detection.Span, 0));
-            query = "";
-        }
-        var diagnostics = ElasticCommon.Order(mappingDiagnostics.Concat(writer.Diagnostics));
-        var status = ElasticCommon.StatusOf(diagnostics);
-        return new ElasticTranslation(status, status == TranslationStatus.Failed ? null : query, diagnostics)
-        {
-            Threshold = status == TranslationStatus.Failed ? null : writer.Threshold,
-            Index = status == TranslationStatus.Failed ? null : writer.Index,
-        };
-    }
+    public static ElasticTranslation Translate(Detection detection, ElasticOptions? options = null) =>
+        ElasticCommon.Translate(detection, options, ElasticDiagnostics.EqlUnsupported, (o, mapped) => new EqlWriter(o, mapped),
+            (ref EqlWriter writer, Detection d) => writer.Write(d),
+            (translation, writer) => translation with { Threshold = writer.Threshold });
 }
 
-internal sealed partial class EqlWriter(ElasticOptions options, MappedDetection? mapped)
+internal sealed partial class EqlWriter(ElasticOptions options, MappedDetection? mapped) : IElasticWriter
 {
     public List<Diagnostic> Diagnostics { get; } = [];
 

@@ -23,38 +23,17 @@ public static class EsqlBackend
         ElasticCommon.Run(spl, parseOptions, d => Translate(d, options));
 
     /// <summary>Translates a lowered detection.</summary>
-    public static ElasticTranslation Translate(Detection detection, ElasticOptions? options = null)
+    public static ElasticTranslation Translate(Detection detection, ElasticOptions? options = null) =>
+        ElasticCommon.Translate(detection, options, ElasticDiagnostics.EsqlUnsupported, (o, mapped) => new EsqlWriter(o, mapped), Write);
+
+    private static string Write(ref EsqlWriter writer, Detection detection)
     {
-        options ??= ElasticOptions.Default;
-        var mappingDiagnostics = new List<Diagnostic>();
-        var writer = new EsqlWriter(options, null);
-        string query;
-        try
-        {
-            var profile = ElasticMapper.LoadProfile(options, mappingDiagnostics);
-            var mapped = ElasticMapper.Map(detection, profile, options, mappingDiagnostics, ElasticDiagnostics.EsqlUnsupported);
-            detection = mapped?.Detection ?? detection;
-            writer = new EsqlWriter(options, mapped);
-            query = writer.Write(detection);
-            if (writer.RenamedSourceFields.Count > 0)
-            {
-                // A wildcard rename (rename properties.* AS *) before the columns are known: translate again with
-                // the source fields that later stages read under their new names, so that RENAME names them.
-                writer = new EsqlWriter(options, mapped) { PreknownSourceFields = writer.RenamedSourceFields };
-                query = writer.Write(detection);
-            }
-        }
-        catch (InsufficientExecutionStackException)
-        {
-            writer.Diagnostics.Add(DiagnosticFacts.NestingTooDeep(detection.Span, 0));
-            query = "";
-        }
-        var diagnostics = ElasticCommon.Order(mappingDiagnostics.Concat(writer.Diagnostics));
-        var status = ElasticCommon.StatusOf(diagnostics);
-        return new ElasticTranslation(status, status == TranslationStatus.Failed ? null : query, diagnostics)
-        {
-            Index = status == TranslationStatus.Failed ? null : writer.Index,
-        };
+        var query = writer.Write(detection);
+        if (writer.RenamedSourceFields.Count == 0) return query;
+        // A wildcard rename (rename properties.* AS *) before the columns are known: translate again with the
+        // source fields that later stages read under their new names, so that RENAME names them.
+        writer = writer.Again();
+        return writer.Write(detection);
     }
 }
 
@@ -69,7 +48,7 @@ internal enum EType
     Null,
 }
 
-internal sealed class EsqlWriter(ElasticOptions options, MappedDetection? mapped)
+internal sealed class EsqlWriter(ElasticOptions options, MappedDetection? mapped) : IElasticWriter
 {
     private readonly MappedDetection? _mapped = mapped;
 
@@ -204,6 +183,9 @@ internal sealed class EsqlWriter(ElasticOptions options, MappedDetection? mapped
 
     /// <summary>Source fields known from a first pass.</summary>
     public SortedSet<string> PreknownSourceFields { get; init; } = new(StringComparer.Ordinal);
+
+    /// <summary>A fresh writer for the same detection that knows the source fields this one saw renamed.</summary>
+    public EsqlWriter Again() => new(options, _mapped) { PreknownSourceFields = RenamedSourceFields };
 
     private EType TypeOf(string field) => _types.TryGetValue(field, out var t) ? t : EType.String;
 
