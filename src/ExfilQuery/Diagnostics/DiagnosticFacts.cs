@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using ExfilQuery.Text;
+using static ExfilQuery.Diagnostics.DiagnosticCatalog;
 
 namespace ExfilQuery.Diagnostics;
 
@@ -76,14 +77,7 @@ public static class DiagnosticFacts
     public static readonly DiagnosticDescriptor InternalErrorDescriptor = new("SPL9999", DiagnosticSeverity.Error, "Internal error");
 
     /// <summary>All descriptors, in code order.</summary>
-    public static ImmutableArray<DiagnosticDescriptor> All { get; } = typeof(DiagnosticFacts)
-        .GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
-        .Where(f => f.FieldType == typeof(DiagnosticDescriptor))
-        .Select(f => (DiagnosticDescriptor)f.GetValue(null)!)
-        .OrderBy(d => d.Code, StringComparer.Ordinal)
-        .ToImmutableArray();
-
-    private static Diagnostic Make(DiagnosticDescriptor d, TextSpan span, string message) => new(d.Code, d.Severity, message, span);
+    public static ImmutableArray<DiagnosticDescriptor> All { get; } = DiagnosticCatalog.Descriptors(typeof(DiagnosticFacts));
 
     /// <summary>The parser expected something else at this position.</summary>
     public static Diagnostic SyntaxError(TextSpan span, string message) => Make(SyntaxErrorDescriptor, span, message);

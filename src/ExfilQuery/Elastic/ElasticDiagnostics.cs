@@ -1,5 +1,6 @@
 using ExfilQuery.Diagnostics;
 using ExfilQuery.Text;
+using static ExfilQuery.Diagnostics.DiagnosticCatalog;
 
 namespace ExfilQuery.Elastic;
 
@@ -23,8 +24,7 @@ public static class ElasticDiagnostics
     public static readonly DiagnosticDescriptor EqlSequenceNoteDescriptor = new("EQL0005", DiagnosticSeverity.Info, "How the EQL sequence stands for the transaction");
 
     /// <summary>All descriptors, in code order.</summary>
-    public static IReadOnlyList<DiagnosticDescriptor> All { get; } =
-        [EsqlUnsupportedDescriptor, EsqlApproximationDescriptor, EqlUnsupportedDescriptor, EqlApproximationDescriptor, EqlNoSequenceDescriptor, EqlSequenceDiffersDescriptor, EqlSequenceNoteDescriptor];
+    public static IReadOnlyList<DiagnosticDescriptor> All { get; } = DiagnosticCatalog.Descriptors(typeof(ElasticDiagnostics));
 
     /// <summary>A construct the ES|QL backend cannot express; the translation fails.</summary>
     public static Diagnostic EsqlUnsupported(TextSpan span, string detail) => Make(EsqlUnsupportedDescriptor, span, detail);
@@ -41,6 +41,4 @@ public static class ElasticDiagnostics
     public static Diagnostic EqlSequenceDiffers(TextSpan span, string detail) => Make(EqlSequenceDiffersDescriptor, span, detail);
     /// <summary>What the sequence returns instead of the transaction's merged event, or how a time limit was rewritten.</summary>
     public static Diagnostic EqlSequenceNote(TextSpan span, string detail) => Make(EqlSequenceNoteDescriptor, span, detail);
-
-    private static Diagnostic Make(DiagnosticDescriptor d, TextSpan span, string message) => new(d.Code, d.Severity, message, span);
 }

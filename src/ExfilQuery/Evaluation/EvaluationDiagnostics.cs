@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using ExfilQuery.Diagnostics;
 using ExfilQuery.Text;
+using static ExfilQuery.Diagnostics.DiagnosticCatalog;
 
 namespace ExfilQuery.Evaluation;
 
@@ -50,14 +51,7 @@ public static class EvaluationDiagnostics
     public static readonly DiagnosticDescriptor OutlierQuartilesDescriptor = new("EVL0019", DiagnosticSeverity.Warning, "outlier result depends on the quartile method");
 
     /// <summary>All descriptors, in code order.</summary>
-    public static ImmutableArray<DiagnosticDescriptor> All { get; } = typeof(EvaluationDiagnostics)
-        .GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
-        .Where(f => f.FieldType == typeof(DiagnosticDescriptor))
-        .Select(f => (DiagnosticDescriptor)f.GetValue(null)!)
-        .OrderBy(d => d.Code, StringComparer.Ordinal)
-        .ToImmutableArray();
-
-    private static Diagnostic Make(DiagnosticDescriptor d, TextSpan span, string message) => new(d.Code, d.Severity, message, span);
+    public static ImmutableArray<DiagnosticDescriptor> All { get; } = DiagnosticCatalog.Descriptors(typeof(EvaluationDiagnostics));
 
     /// <summary>A stage the evaluator does not run; rows pass through unchanged.</summary>
     public static Diagnostic UnsupportedStage(TextSpan span, string command, string detail) =>

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Globalization;
 using ExfilQuery.Diagnostics;
 using ExfilQuery.Text;
+using static ExfilQuery.Diagnostics.DiagnosticCatalog;
 
 namespace ExfilQuery.Evaluation;
 
@@ -15,15 +16,15 @@ public static class StreamingDiagnostics
     public static readonly DiagnosticDescriptor LinesSkippedDescriptor = new("EVL0041", DiagnosticSeverity.Info, "Lines skipped by the raw prefilter");
 
     /// <summary>All descriptors, in code order.</summary>
-    public static ImmutableArray<DiagnosticDescriptor> All { get; } = [StreamedPastRowLimitDescriptor, LinesSkippedDescriptor];
+    public static ImmutableArray<DiagnosticDescriptor> All { get; } = DiagnosticCatalog.Descriptors(typeof(StreamingDiagnostics));
 
     /// <summary>A stream longer than <see cref="EvaluationOptions.MaxRows"/>: every event was read.</summary>
     public static Diagnostic StreamedPastRowLimit(TextSpan span, long events, int limit) =>
-        new(StreamedPastRowLimitDescriptor.Code, StreamedPastRowLimitDescriptor.Severity,
-            string.Create(CultureInfo.InvariantCulture, $"{events} events were streamed, more than EvaluationOptions.MaxRows ({limit}); all of them were read. DetectionEvaluator.Evaluate keeps only the newest {limit} (EVL0003), so its result can differ."), span);
+        Make(StreamedPastRowLimitDescriptor, span,
+            string.Create(CultureInfo.InvariantCulture, $"{events} events were streamed, more than EvaluationOptions.MaxRows ({limit}); all of them were read. DetectionEvaluator.Evaluate keeps only the newest {limit} (EVL0003), so its result can differ."));
 
     /// <summary>Lines the raw-byte prefilter skipped without parsing them.</summary>
     public static Diagnostic LinesSkipped(string source, long lines, string prefilter) =>
-        new(LinesSkippedDescriptor.Code, LinesSkippedDescriptor.Severity,
-            string.Create(CultureInfo.InvariantCulture, $"{source}: {lines} lines were not parsed because they cannot match ({prefilter}); a malformed line among them is not reported. Set CompileOptions.Prefilter to false to parse every line."), default);
+        Make(LinesSkippedDescriptor, default,
+            string.Create(CultureInfo.InvariantCulture, $"{source}: {lines} lines were not parsed because they cannot match ({prefilter}); a malformed line among them is not reported. Set CompileOptions.Prefilter to false to parse every line."));
 }

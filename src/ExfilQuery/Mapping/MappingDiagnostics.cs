@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using ExfilQuery.Diagnostics;
 using ExfilQuery.Text;
+using static ExfilQuery.Diagnostics.DiagnosticCatalog;
 
 namespace ExfilQuery.Mapping;
 
@@ -48,14 +49,7 @@ public static class MappingDiagnostics
     public static readonly DiagnosticDescriptor MixedSourcesDescriptor = new("MAP0023", DiagnosticSeverity.Error, "Several raw sources in one OR");
 
     /// <summary>All descriptors, in code order.</summary>
-    public static ImmutableArray<DiagnosticDescriptor> All { get; } = typeof(MappingDiagnostics)
-        .GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
-        .Where(f => f.FieldType == typeof(DiagnosticDescriptor))
-        .Select(f => (DiagnosticDescriptor)f.GetValue(null)!)
-        .OrderBy(d => d.Code, StringComparer.Ordinal)
-        .ToImmutableArray();
-
-    private static Diagnostic Make(DiagnosticDescriptor d, TextSpan span, string message) => new(d.Code, d.Severity, message, span);
+    public static ImmutableArray<DiagnosticDescriptor> All { get; } = DiagnosticCatalog.Descriptors(typeof(MappingDiagnostics));
 
     /// <summary>A profile name that is not built in.</summary>
     public static Diagnostic UnknownProfile(string name) => UnknownProfile(name, MappingProfile.BuiltInNames);

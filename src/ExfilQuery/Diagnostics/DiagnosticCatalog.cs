@@ -1,0 +1,22 @@
+using System.Collections.Immutable;
+using System.Reflection;
+using ExfilQuery.Text;
+
+namespace ExfilQuery.Diagnostics;
+
+/// <summary>What every diagnostic catalogue shares (<see cref="DiagnosticFacts"/> and the <c>*Diagnostics</c> classes
+/// of the other stages): the list of its descriptors and the one way a factory makes a diagnostic.</summary>
+internal static class DiagnosticCatalog
+{
+    /// <summary>The public static <see cref="DiagnosticDescriptor"/> fields of a catalogue class, in code order.</summary>
+    public static ImmutableArray<DiagnosticDescriptor> Descriptors(Type catalogue) => catalogue
+        .GetFields(BindingFlags.Public | BindingFlags.Static)
+        .Where(f => f.FieldType == typeof(DiagnosticDescriptor))
+        .Select(f => (DiagnosticDescriptor)f.GetValue(null)!)
+        .OrderBy(d => d.Code, StringComparer.Ordinal)
+        .ToImmutableArray();
+
+    /// <summary>A diagnostic of the descriptor's kind, with its code and severity.</summary>
+    public static Diagnostic Make(DiagnosticDescriptor descriptor, TextSpan span, string message) =>
+        new(descriptor.Code, descriptor.Severity, message, span);
+}
