@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text;
 using ExfilQuery.Diagnostics;
@@ -136,6 +137,24 @@ internal static class ElasticCommon
         }
         return sb.Append('"').ToString();
     }
+
+    /// <summary>A number literal as ES|QL and EQL write it: the SPL text without a leading <c>+</c>, or its round-trip
+    /// form when the text has an exponent or starts with a point.</summary>
+    public static string Number(string text)
+    {
+        var d = double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
+        if (text.StartsWith('+')) text = text[1..];
+        return text.Contains('e', StringComparison.OrdinalIgnoreCase) || text.StartsWith('.') || text.StartsWith("-.", StringComparison.Ordinal) ? d.ToString("R", CultureInfo.InvariantCulture) : text;
+    }
+
+    /// <summary>The comparison operator of a range condition, as ES|QL and EQL write it.</summary>
+    public static string Symbol(RangeOperator op) => op switch
+    {
+        RangeOperator.Less => "<",
+        RangeOperator.LessOrEqual => "<=",
+        RangeOperator.Greater => ">",
+        _ => ">=",
+    };
 
     /// <summary>True when lower-casing the text changes nothing and no letter has case (digits, punctuation).</summary>
     public static bool Caseless(string s) => s.ToLowerInvariant() == s && s.ToUpperInvariant() == s;

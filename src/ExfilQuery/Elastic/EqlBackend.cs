@@ -139,7 +139,7 @@ internal sealed partial class EqlWriter(ElasticOptions options, MappedDetection?
     private string FixedFilterText(FixedFilter f)
     {
         var numeric = EcsType(f.Column) is { } t && ElasticCommon.EsqlType(t) == EType.Number;
-        string Value(string v) => numeric ? Number(v) : ElasticCommon.Quote(v);
+        string Value(string v) => numeric ? ElasticCommon.Number(v) : ElasticCommon.Quote(v);
         switch (f.Operator)
         {
             case "==":
@@ -300,13 +300,6 @@ internal sealed partial class EqlWriter(ElasticOptions options, MappedDetection?
     private string Name(string field) =>
         mapped is not null && !EcsFields.Types.ContainsKey(ElasticCommon.TimeField(field)) ? "?" + Field(field) : Field(field);
 
-    private static string Number(string text)
-    {
-        var d = double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
-        if (text.StartsWith('+')) text = text[1..];
-        return text.Contains('e', StringComparison.OrdinalIgnoreCase) || text.StartsWith('.') || text.StartsWith("-.", StringComparison.Ordinal) ? d.ToString("R", CultureInfo.InvariantCulture) : text;
-    }
-
     /// <summary>Escapes a literal for a Lucene regular expression (EQL <c>regex</c>): every reserved character.</summary>
     internal static string RegexEscape(string literal)
     {
@@ -450,7 +443,7 @@ internal sealed partial class EqlWriter(ElasticOptions options, MappedDetection?
             // A number or ip field of the profile: EQL compares it with a value of its own type, without wildcards.
             var isNumber = ElasticCommon.EsqlType(ecsType) == EType.Number;
             if (!pattern.HasWildcard && (!isNumber || double.TryParse(pattern.Literal, NumberStyles.Float, CultureInfo.InvariantCulture, out _)))
-                return $"{column} == {(isNumber ? Number(pattern.Literal) : ElasticCommon.Quote(pattern.Literal))}";
+                return $"{column} == {(isNumber ? ElasticCommon.Number(pattern.Literal) : ElasticCommon.Quote(pattern.Literal))}";
             Error(_span, $"'{field}' is an ECS {ecsType} field; EQL cannot compare it with the text pattern '{pattern.Text}'.");
             return "true";
         }
@@ -465,15 +458,9 @@ internal sealed partial class EqlWriter(ElasticOptions options, MappedDetection?
 
     private string Range(FieldCompareRangePredicate r)
     {
-        var op = r.Operator switch
-        {
-            RangeOperator.Less => "<",
-            RangeOperator.LessOrEqual => "<=",
-            RangeOperator.Greater => ">",
-            _ => ">=",
-        };
+        var op = ElasticCommon.Symbol(r.Operator);
         return r.Value.Kind == LiteralKind.Number
-            ? $"{Name(r.Field)} {op} {Number(r.Value.Text)}"
+            ? $"{Name(r.Field)} {op} {ElasticCommon.Number(r.Value.Text)}"
             : $"{Name(r.Field)} {op} {ElasticCommon.Quote(r.Value.Text)}";
     }
 
@@ -492,7 +479,7 @@ internal sealed partial class EqlWriter(ElasticOptions options, MappedDetection?
             case Literal { Kind: LiteralKind.String } s:
                 return new(ElasticCommon.Quote(s.Text));
             case Literal { Kind: LiteralKind.Number } n:
-                return new(Number(n.Text));
+                return new(ElasticCommon.Number(n.Text));
             case Literal { Kind: LiteralKind.Boolean } b:
                 return new(b.Text.ToLowerInvariant());
             case Literal:

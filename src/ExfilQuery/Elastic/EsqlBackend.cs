@@ -121,7 +121,7 @@ internal sealed class EsqlWriter(ElasticOptions options, MappedDetection? mapped
     private string FixedFilterText(FixedFilter f)
     {
         var numeric = TypeOf(f.Column) is EType.Number;
-        string Contains(string v) => $"MV_CONTAINS({Column(f.Column)}, {(numeric ? Number(v) : ElasticCommon.Quote(v))})";
+        string Contains(string v) => $"MV_CONTAINS({Column(f.Column)}, {(numeric ? ElasticCommon.Number(v) : ElasticCommon.Quote(v))})";
         switch (f.Operator)
         {
             case "==":
@@ -803,7 +803,7 @@ internal sealed class EsqlWriter(ElasticOptions options, MappedDetection? mapped
     {
         var asNumber = TypeOf(field) == EType.Number && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out _);
         var column = asNumber || TypeOf(field) is EType.String ? Column(field) : $"TO_STRING({Column(field)})";
-        var filled = $"COALESCE({column}, {(asNumber ? Number(value) : ElasticCommon.Quote(value))})";
+        var filled = $"COALESCE({column}, {(asNumber ? ElasticCommon.Number(value) : ElasticCommon.Quote(value))})";
         if (onlyIf is not null) filled = $"CASE({onlyIf}, {filled}, {column})";
         Define(field, asNumber ? EType.Number : EType.String);
         return $"{Identifier(ElasticCommon.TimeField(field))} = {filled}";
@@ -1036,7 +1036,7 @@ internal sealed class EsqlWriter(ElasticOptions options, MappedDetection? mapped
         var type = TypeOf(field);
         var multivalued = IsMultivalued(field);
         if (type is EType.Number && !pattern.HasWildcard && double.TryParse(pattern.Literal, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
-            return multivalued ? $"MV_CONTAINS({column}, {Number(pattern.Literal)})" : $"{column} == {Number(pattern.Literal)}";
+            return multivalued ? $"MV_CONTAINS({column}, {ElasticCommon.Number(pattern.Literal)})" : $"{column} == {ElasticCommon.Number(pattern.Literal)}";
         if (type is not EType.String) column = $"TO_STRING({column})";
         if (pattern.IsMatchAll) return $"{Column(field)} IS NOT NULL";
         if (!pattern.HasWildcard)
@@ -1076,32 +1076,19 @@ internal sealed class EsqlWriter(ElasticOptions options, MappedDetection? mapped
         return sb.ToString();
     }
 
-    private static string Number(string text)
-    {
-        var d = double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
-        if (text.StartsWith('+')) text = text[1..];
-        return text.Contains('e', StringComparison.OrdinalIgnoreCase) || text.StartsWith('.') || text.StartsWith("-.", StringComparison.Ordinal) ? d.ToString("R", CultureInfo.InvariantCulture) : text;
-    }
-
     private string Range(FieldCompareRangePredicate r)
     {
-        var op = r.Operator switch
-        {
-            RangeOperator.Less => "<",
-            RangeOperator.LessOrEqual => "<=",
-            RangeOperator.Greater => ">",
-            _ => ">=",
-        };
+        var op = ElasticCommon.Symbol(r.Operator);
         if (r.Value.Kind == LiteralKind.Number && TypeOf(r.Field) is EType.String)
         {
             // SPL's search compares numerically when the value holds a number and lexicographically otherwise.
             var text = Column(r.Field);
-            return $"CASE(TO_DOUBLE({text}) IS NOT NULL, TO_DOUBLE({text}) {op} {Number(r.Value.Text)}, {text} {op} {ElasticCommon.Quote(r.Value.Text)})";
+            return $"CASE(TO_DOUBLE({text}) IS NOT NULL, TO_DOUBLE({text}) {op} {ElasticCommon.Number(r.Value.Text)}, {text} {op} {ElasticCommon.Quote(r.Value.Text)})";
         }
         if (r.Value.Kind == LiteralKind.Number)
         {
             var column = TypeOf(r.Field) is EType.Number ? Column(r.Field) : $"TO_DOUBLE({Column(r.Field)})";
-            return $"{column} {op} {Number(r.Value.Text)}";
+            return $"{column} {op} {ElasticCommon.Number(r.Value.Text)}";
         }
         var col = TypeOf(r.Field) is EType.String ? Column(r.Field) : $"TO_STRING({Column(r.Field)})";
         return $"{col} {op} {ElasticCommon.Quote(r.Value.Text)}";
@@ -1152,7 +1139,7 @@ internal sealed class EsqlWriter(ElasticOptions options, MappedDetection? mapped
             case Literal { Kind: LiteralKind.String } s:
                 return R(ElasticCommon.Quote(s.Text), EType.String);
             case Literal { Kind: LiteralKind.Number } n:
-                return R(Number(n.Text), EType.Number);
+                return R(ElasticCommon.Number(n.Text), EType.Number);
             case Literal { Kind: LiteralKind.Boolean } b:
                 return R(b.Text.ToLowerInvariant(), EType.Bool);
             case Literal:
