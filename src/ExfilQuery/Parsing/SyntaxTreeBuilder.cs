@@ -214,51 +214,27 @@ internal sealed class SyntaxTreeBuilder
             _ => StatsKind.Stats,
         };
         var body = Req(ctx.statsBody());
-        var options = ImmutableArray.CreateBuilder<CommandOption>();
-        var clauseOptions = ImmutableArray.CreateBuilder<CommandOption>();
-        var aggregations = ImmutableArray.CreateBuilder<Aggregation>();
-        var by = ImmutableArray.CreateBuilder<FieldName>();
+        var parts = new StatsParts();
         FieldName? over = null;
         foreach (var child in body.children ?? [])
         {
-            switch (child)
-            {
-                case P.OptionContext o:
-                    (aggregations.Count == 0 ? options : clauseOptions).Add(BuildOption(o));
-                    break;
-                case P.AggregationContext a:
-                    aggregations.Add(BuildAggregation(a));
-                    break;
-                case P.OverClauseContext o:
-                    over = BuildFieldName(Req(o.fieldName()));
-                    break;
-                case P.ByClauseContext b:
-                    AddByClause(b, by, clauseOptions);
-                    break;
-            }
+            if (AddStatsPart(child, parts)) continue;
+            if (child is P.OverClauseContext o) over = BuildFieldName(Req(o.fieldName()));
         }
-        return new StatsCommand(kind, options.ToImmutable(), aggregations.ToImmutable(), over, by.ToImmutable(), clauseOptions.ToImmutable());
+        return new StatsCommand(kind, parts.Options.ToImmutable(), parts.Aggregations.ToImmutable(), over, parts.By.ToImmutable(), parts.ClauseOptions.ToImmutable());
     }
 
     private TstatsCommand BuildTstats(P.TstatsCommandContext ctx)
     {
         var body = Req(ctx.tstatsBody());
-        var options = ImmutableArray.CreateBuilder<CommandOption>();
-        var clauseOptions = ImmutableArray.CreateBuilder<CommandOption>();
-        var aggregations = ImmutableArray.CreateBuilder<Aggregation>();
-        var by = ImmutableArray.CreateBuilder<FieldName>();
+        var parts = new StatsParts();
         TstatsSource? from = null;
         SearchExpression? where = null;
         foreach (var child in body.children ?? [])
         {
+            if (AddStatsPart(child, parts)) continue;
             switch (child)
             {
-                case P.OptionContext o:
-                    (aggregations.Count == 0 ? options : clauseOptions).Add(BuildOption(o));
-                    break;
-                case P.AggregationContext a:
-                    aggregations.Add(BuildAggregation(a));
-                    break;
                 case P.TstatsSourceContext s:
                     from = new TstatsSource(
                         s.option() is { } so ? BuildOption(so) : null,
@@ -267,20 +243,41 @@ internal sealed class SyntaxTreeBuilder
                 case P.SearchExprContext w:
                     where = BuildSearchExpr(w);
                     break;
-                case P.ByClauseContext b:
-                    AddByClause(b, by, clauseOptions);
-                    break;
             }
         }
-        return new TstatsCommand(options.ToImmutable(), aggregations.ToImmutable(), from, where, by.ToImmutable(), clauseOptions.ToImmutable());
+        return new TstatsCommand(parts.Options.ToImmutable(), parts.Aggregations.ToImmutable(), from, where, parts.By.ToImmutable(), parts.ClauseOptions.ToImmutable());
     }
 
-    private void AddByClause(P.ByClauseContext ctx, ImmutableArray<FieldName>.Builder by, ImmutableArray<CommandOption>.Builder options)
+    /// <summary>What stats and tstats bodies share: the options before the first aggregation, the aggregations, the
+    /// by fields, and the options after the first aggregation or in the by clause.</summary>
+    private sealed class StatsParts
     {
-        foreach (var item in ctx.byItem())
+        public ImmutableArray<CommandOption>.Builder Options { get; } = ImmutableArray.CreateBuilder<CommandOption>();
+        public ImmutableArray<CommandOption>.Builder ClauseOptions { get; } = ImmutableArray.CreateBuilder<CommandOption>();
+        public ImmutableArray<Aggregation>.Builder Aggregations { get; } = ImmutableArray.CreateBuilder<Aggregation>();
+        public ImmutableArray<FieldName>.Builder By { get; } = ImmutableArray.CreateBuilder<FieldName>();
+    }
+
+    /// <summary>Adds an option, an aggregation or a by clause of a stats or tstats body; false for any other child.</summary>
+    private bool AddStatsPart(IParseTree child, StatsParts parts)
+    {
+        switch (child)
         {
-            if (item.option() is { } o) options.Add(BuildOption(o));
-            else by.Add(BuildFieldName(Req(item.fieldName())));
+            case P.OptionContext o:
+                (parts.Aggregations.Count == 0 ? parts.Options : parts.ClauseOptions).Add(BuildOption(o));
+                return true;
+            case P.AggregationContext a:
+                parts.Aggregations.Add(BuildAggregation(a));
+                return true;
+            case P.ByClauseContext b:
+                foreach (var item in b.byItem())
+                {
+                    if (item.option() is { } o) parts.ClauseOptions.Add(BuildOption(o));
+                    else parts.By.Add(BuildFieldName(Req(item.fieldName())));
+                }
+                return true;
+            default:
+                return false;
         }
     }
 
