@@ -429,11 +429,11 @@ internal sealed partial class EqlWriter(ElasticOptions options, MappedDetection?
         }
     }
 
-    /// <summary><c>field=pattern</c>: <c>:</c> is EQL's case-insensitive equality with <c>*</c>/<c>?</c> wildcards;
-    /// <c>==</c> and <c>like</c> are the case-sensitive forms; a literal <c>*</c> or <c>?</c> needs <c>regex</c>.</summary>
     /// <summary>True for a number or ip field of the profile, which <c>:</c> cannot compare with text.</summary>
     private bool IsTyped(string field) => EcsType(field) is { } t && ElasticCommon.EsqlType(t) is EType.Number or EType.Ip;
 
+    /// <summary><c>field=pattern</c>: <c>:</c> is EQL's case-insensitive equality with <c>*</c>/<c>?</c> wildcards;
+    /// <c>==</c> and <c>like</c> are the case-sensitive forms; a literal <c>*</c> or <c>?</c> needs <c>regex</c>.</summary>
     private string Match(string field, ValuePattern pattern, bool caseSensitive)
     {
         var column = Name(field);
