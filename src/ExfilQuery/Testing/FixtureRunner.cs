@@ -56,9 +56,9 @@ public static class FixtureRunner
         ImmutableArray<Event> rows = [], negativeRows = [];
         if (fixture.Search is not null && fixture.Expectation is { } expected)
         {
-            var options = OptionsFor(fixture, parseOptions);
-
-            var positive = Evaluate("events", fixture, fixture.EventFiles, parseOptions, options, diagnostics, failures);
+            // Compiled once, run over the positive and then the negative events.
+            var compiled = SearchEvaluation.Compile(fixture.Search, parseOptions, OptionsFor(fixture, parseOptions));
+            var positive = Evaluate("events", fixture, fixture.EventFiles, compiled, diagnostics, failures);
             rows = positive;
             if (expected.Rows is { } exact) CompareRows(exact, positive, failures);
             if (positive.Length < expected.MinRows)
@@ -66,7 +66,7 @@ public static class FixtureRunner
 
             if (!fixture.NegativeFiles.IsEmpty)
             {
-                negativeRows = Evaluate("negative", fixture, fixture.NegativeFiles, parseOptions, options, diagnostics, failures);
+                negativeRows = Evaluate("negative", fixture, fixture.NegativeFiles, compiled, diagnostics, failures);
                 if (negativeRows.Length > 0)
                     failures.Add($"negative: {negativeRows.Length} row(s), expected none; first: {negativeRows[0]}");
             }
@@ -99,8 +99,10 @@ public static class FixtureRunner
         return fixtures.Select(f => Run(f, parseOptions)).ToImmutableArray();
     }
 
-    private static ImmutableArray<Event> Evaluate(string label, DetectionFixture fixture, ImmutableArray<string> files, ParseOptions? parseOptions,
-        EvaluationOptions options, ImmutableArray<Diagnostic>.Builder diagnostics, List<string> failures)
+    /// <summary>The events of a fixture's files as its search sees them (the expected inputs' host, source and
+    /// sourcetype set); lines that cannot be read are diagnostics and failures labelled with <paramref name="label"/>.</summary>
+    internal static List<Event> ReadEvents(string label, DetectionFixture fixture, ImmutableArray<string> files,
+        ImmutableArray<Diagnostic>.Builder diagnostics, List<string> failures)
     {
         var events = new List<Event>();
         foreach (var file in files)
@@ -122,7 +124,14 @@ public static class FixtureRunner
             }
             events.AddRange(read.Events);
         }
-        var result = SearchEvaluation.Evaluate(fixture.Search!, events, parseOptions, options);
+        return events;
+    }
+
+    private static ImmutableArray<Event> Evaluate(string label, DetectionFixture fixture, ImmutableArray<string> files, CompiledDetection compiled,
+        ImmutableArray<Diagnostic>.Builder diagnostics, List<string> failures)
+    {
+        var events = ReadEvents(label, fixture, files, diagnostics, failures);
+        var result = SearchEvaluation.Run(compiled, events);
         foreach (var d in result.Diagnostics)
         {
             diagnostics.Add(d);
