@@ -83,7 +83,7 @@ public class SearchEvaluationIdentityTests
 
     /// <summary>Searches that stop at each step: parse errors (unbalanced quote and parenthesis, an unknown macro, a
     /// search longer than <see cref="ParseOptions.MaxLength"/>, nesting deeper than the limit), lowering errors
-    /// (a refused command with side effects), evaluation diagnostics, an empty and a null search.</summary>
+    /// (SPL0301: tstats without a data model, map without a search, outlier with bad options), refused commands with side effects, evaluation diagnostics, an empty and a null search.</summary>
     private static readonly string?[] EdgeSearches =
     [
         "process_name=rclone.exe | stats count by host",
@@ -95,6 +95,10 @@ public class SearchEvaluationIdentityTests
         "| eval n=tonumber(bytes) | where n > 5",
         "| rex field=process_name \"(?<stem>[a-z]+)\\.exe\" | table host stem",
         "| nosuchcommand foo",
+        "| tstats count from datamodel=\"\"",
+        "| tstats count from foo",
+        "host=a | map foo",
+        "host=a | outlier action=nonsense 5",
         string.Concat(Enumerable.Repeat("(", 300)) + "host=a" + string.Concat(Enumerable.Repeat(")", 300)),
         "host=a " + new string('x', 500),
         "",
@@ -116,8 +120,10 @@ public class SearchEvaluationIdentityTests
                 AssertSame(expected, SearchEvaluation.Evaluate(search!, SmallEvents, parse), (search ?? "(null)") + " / " + (parse?.MaxLength.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "null"));
             }
         }
-        // The table reaches the early returns, not only the happy path.
+        // The table reaches both early returns (a parse error, a lowering error), not only the happy path.
         Assert.That(failed, Is.GreaterThanOrEqualTo(12));
+        Assert.That(EdgeSearches.Count(s => Reference(s!, SmallEvents, null, null).Diagnostics.Any(d => d.Code.StartsWith("SPL03", StringComparison.Ordinal))),
+            Is.GreaterThanOrEqualTo(2), "lowering errors in the table");
     }
 
     [Test]
