@@ -194,9 +194,9 @@ internal static class Usage
         "not change the exit code), 2 usage error or unreadable directory.\n";
 
     public const string Eval =
-        "Usage: exfilq eval --events FILE|DIR [--macros FILE] [--lookups DIR] [--now TIME] [--add-on-fields]\n" +
-        "                   [--format table|json|csv] [SEARCH | -]\n" +
-        "       exfilq eval --events FILE|DIR --batch FILE|- [--macros FILE] [--lookups DIR] [--now TIME]\n" +
+        "Usage: exfilq eval --events FILE|DIR [--macros FILE] [--lookups DIR] [--now TIME] [--year N]\n" +
+        "                   [--add-on-fields] [--format table|json|csv] [SEARCH | -]\n" +
+        "       exfilq eval --events FILE|DIR --batch FILE|- [--macros FILE] [--lookups DIR] [--now TIME] [--year N]\n" +
         "\n" +
         "Run one Splunk SPL search in-process over the events of FILE (or of every file under DIR: JSON Lines,\n" +
         "Splunk XmlWinEventLog, CSV with a header, or plain text lines) and print the result rows: a table\n" +
@@ -217,6 +217,8 @@ internal static class Usage
         "  --macros FILE    macro library: macros.jsonl (security_content) or Splunk macros.conf\n" +
         "  --lookups DIR    folder of lookup tables: NAME.csv, or lookup_definitions.jsonl naming the CSV files\n" +
         "  --now TIME       \"now\" for earliest/latest and now(): ISO-8601 or epoch seconds (default 1970-01-01)\n" +
+        "  --year N         year of syslog timestamps without one (\"May 27 09:28:31 ...\" text lines, as in\n" +
+        "                   /var/log/secure): such lines get _time in year N, UTC (default: no _time)\n" +
         "  --add-on-fields  give raw events the add-ons' search-time CIM fields (process_name, dest, user, ...)\n" +
         "  --format FORMAT  table (default), json or csv\n" +
         "  --batch FILE     evaluate every search of a JSON Lines file\n" +

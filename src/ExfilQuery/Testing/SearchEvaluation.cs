@@ -65,7 +65,13 @@ public static class SearchEvaluation
     /// <summary>Reads event files in the given order (format picked per file by <see cref="EventReaders.ReadFile(string)"/>).
     /// Lines that cannot be read are EVL0007 diagnostics and a file that cannot be opened is EVL0034 (named by
     /// <paramref name="displayName"/>); the rest is read.</summary>
-    public static EventReadResult ReadEventFiles(IEnumerable<string> files, Func<string, string> displayName, out ImmutableArray<Diagnostic> diagnostics)
+    public static EventReadResult ReadEventFiles(IEnumerable<string> files, Func<string, string> displayName, out ImmutableArray<Diagnostic> diagnostics) =>
+        ReadEventFiles(files, displayName, null, out diagnostics);
+
+    /// <summary>Reads event files as <see cref="ReadEventFiles(IEnumerable{string}, Func{string, string}, out ImmutableArray{Diagnostic})"/>
+    /// does; with <paramref name="syslogYear"/>, plain text lines that start with a BSD syslog timestamp (no year, as
+    /// in <c>/var/log/secure</c>) get it as <c>_time</c> in that year (<see cref="EventReaders.ReadFile(string, int)"/>).</summary>
+    public static EventReadResult ReadEventFiles(IEnumerable<string> files, Func<string, string> displayName, int? syslogYear, out ImmutableArray<Diagnostic> diagnostics)
     {
         ArgumentNullException.ThrowIfNull(files);
         ArgumentNullException.ThrowIfNull(displayName);
@@ -76,7 +82,7 @@ public static class SearchEvaluation
         {
             try
             {
-                var read = EventReaders.ReadFile(file);
+                var read = syslogYear is { } year ? EventReaders.ReadFile(file, year) : EventReaders.ReadFile(file);
                 events.AddRange(read.Events);
                 malformed.AddRange(read.Malformed);
                 found.AddRange(read.Diagnostics);
