@@ -228,7 +228,7 @@ internal static class Usage
         "part of it is not evaluated), 2 usage error or unreadable file.\n";
 
     public const string Test =
-        "Usage: exfilq test [DIR] [--filter PATTERN] [--macros FILE] [--junit FILE]\n" +
+        "Usage: exfilq test [DIR] [--filter PATTERN] [--macros FILE] [--junit FILE] [--year N]\n" +
         "\n" +
         "Run every detection fixture under DIR (default fixtures/detections, also looked up from the\n" +
         "repository root): each folder with an expected.json holds one search (.spl, or a security_content\n" +
@@ -243,6 +243,8 @@ internal static class Usage
         "                  name; without them, names that contain PATTERN (case-insensitive either way)\n" +
         "  --macros FILE   macro library: macros.jsonl (security_content) or Splunk macros.conf\n" +
         "  --junit FILE    also write the outcomes as JUnit XML (pending fixtures are <skipped>)\n" +
+        "  --year N        year of syslog timestamps without one in text event files: such lines get _time\n" +
+        "                  in year N, UTC (default: no _time)\n" +
         "\n" +
         "Exit codes: 0 no fixture failed (pending ones do not fail), 1 some fixture failed, 2 usage error or\n" +
         "no fixture found (or none matches --filter).\n";

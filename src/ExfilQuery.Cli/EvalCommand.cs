@@ -44,7 +44,7 @@ internal static class EvalCommand
             ? ParseOptions.Default.WithMacros(MacroLoading.Load(context.ResolvePath(macros), context))
             : ParseOptions.Default;
         options = options with { Macros = parseOptions.Macros };
-        var events = ReadEvents(eventsPath, parsed.Value("--year") is { } year ? ParseYear(year) : null, context);
+        var events = ReadEvents(eventsPath, parsed.Value("--year") is { } year ? ParseYear("eval", year) : null, context);
         return batch is not null
             ? RunBatch(batch, events, parseOptions, options, context)
             : RunSingle(parsed.Positionals.Count == 0 ? "-" : parsed.Positionals[0], events, parseOptions, options, format, context);
@@ -60,11 +60,11 @@ internal static class EvalCommand
         throw new UsageException($"'eval': --now '{text}' is neither an ISO-8601 time nor epoch seconds.");
     }
 
-    /// <summary>--year: the year of syslog timestamps, 1 to 9999.</summary>
-    private static int ParseYear(string text) =>
+    /// <summary>--year of <paramref name="command"/>: the year of syslog timestamps, 1 to 9999.</summary>
+    internal static int ParseYear(string command, string text) =>
         int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var year) && year is >= 1 and <= 9999
             ? year
-            : throw new UsageException($"'eval': --year '{text}' is not a year from 1 to 9999.");
+            : throw new UsageException($"'{command}': --year '{text}' is not a year from 1 to 9999.");
 
     /// <summary>The events of a file, or of every file in a folder (in ordinal order). Lines that cannot be read are
     /// reported on standard error (EVL0007) and left out. With <paramref name="syslogYear"/>, text lines that start

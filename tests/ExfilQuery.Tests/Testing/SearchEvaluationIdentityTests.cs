@@ -58,7 +58,7 @@ public class SearchEvaluationIdentityTests
         var sets = 0;
         foreach (var (label, files) in new[] { ("events", fixture.EventFiles), ("negative", fixture.NegativeFiles) })
         {
-            var events = FixtureRunner.ReadEvents(label, fixture, files, ImmutableArray.CreateBuilder<Diagnostic>(), []);
+            var events = FixtureRunner.ReadEvents(label, fixture, files, null, ImmutableArray.CreateBuilder<Diagnostic>(), []);
             var expected = Reference(fixture.Search!, events, parse, options);
             AssertSame(expected, SearchEvaluation.Evaluate(fixture.Search!, events, parse, options), name + " " + label + " (Evaluate)");
             AssertSame(expected, SearchEvaluation.Run(compiled, events), name + " " + label + " (compiled once)");
