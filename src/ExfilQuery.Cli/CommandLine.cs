@@ -194,9 +194,9 @@ internal static class Usage
         "not change the exit code), 2 usage error or unreadable directory.\n";
 
     public const string Eval =
-        "Usage: exfilq eval --events FILE|DIR [--macros FILE] [--lookups DIR] [--now TIME] [--add-on-fields]\n" +
-        "                   [--format table|json|csv] [SEARCH | -]\n" +
-        "       exfilq eval --events FILE|DIR --batch FILE|- [--macros FILE] [--lookups DIR] [--now TIME]\n" +
+        "Usage: exfilq eval --events FILE|DIR [--macros FILE] [--lookups DIR] [--now TIME] [--year N]\n" +
+        "                   [--add-on-fields] [--format table|json|csv] [SEARCH | -]\n" +
+        "       exfilq eval --events FILE|DIR --batch FILE|- [--macros FILE] [--lookups DIR] [--now TIME] [--year N]\n" +
         "\n" +
         "Run one Splunk SPL search in-process over the events of FILE (or of every file under DIR: JSON Lines,\n" +
         "Splunk XmlWinEventLog, CSV with a header, or plain text lines) and print the result rows: a table\n" +
@@ -217,6 +217,8 @@ internal static class Usage
         "  --macros FILE    macro library: macros.jsonl (security_content) or Splunk macros.conf\n" +
         "  --lookups DIR    folder of lookup tables: NAME.csv, or lookup_definitions.jsonl naming the CSV files\n" +
         "  --now TIME       \"now\" for earliest/latest and now(): ISO-8601 or epoch seconds (default 1970-01-01)\n" +
+        "  --year N         year of syslog timestamps without one (\"May 27 09:28:31 ...\" text lines, as in\n" +
+        "                   /var/log/secure): such lines get _time in year N, UTC (default: no _time)\n" +
         "  --add-on-fields  give raw events the add-ons' search-time CIM fields (process_name, dest, user, ...)\n" +
         "  --format FORMAT  table (default), json or csv\n" +
         "  --batch FILE     evaluate every search of a JSON Lines file\n" +
@@ -226,7 +228,7 @@ internal static class Usage
         "part of it is not evaluated), 2 usage error or unreadable file.\n";
 
     public const string Test =
-        "Usage: exfilq test [DIR] [--filter PATTERN] [--macros FILE] [--junit FILE]\n" +
+        "Usage: exfilq test [DIR] [--filter PATTERN] [--macros FILE] [--junit FILE] [--year N]\n" +
         "\n" +
         "Run every detection fixture under DIR (default fixtures/detections, also looked up from the\n" +
         "repository root): each folder with an expected.json holds one search (.spl, or a security_content\n" +
@@ -241,6 +243,8 @@ internal static class Usage
         "                  name; without them, names that contain PATTERN (case-insensitive either way)\n" +
         "  --macros FILE   macro library: macros.jsonl (security_content) or Splunk macros.conf\n" +
         "  --junit FILE    also write the outcomes as JUnit XML (pending fixtures are <skipped>)\n" +
+        "  --year N        year of syslog timestamps without one in text event files: such lines get _time\n" +
+        "                  in year N, UTC (default: no _time)\n" +
         "\n" +
         "Exit codes: 0 no fixture failed (pending ones do not fail), 1 some fixture failed, 2 usage error or\n" +
         "no fixture found (or none matches --filter).\n";

@@ -6,12 +6,12 @@ using ExfilQuery.Text;
 
 namespace ExfilQuery.Cli;
 
-/// <summary><c>exfilq eval --events FILE|DIR [--macros FILE] [--lookups DIR] [--now TIME] [--add-on-fields] [--format table|json|csv]
+/// <summary><c>exfilq eval --events FILE|DIR [--macros FILE] [--lookups DIR] [--now TIME] [--year N] [--add-on-fields] [--format table|json|csv]
 /// [SEARCH | -]</c> and the same with <c>--batch FILE|-</c>: runs searches in-process over event files.</summary>
 internal static class EvalCommand
 {
     private static readonly CommandSpec Spec = new("eval", ["--add-on-fields"],
-        ["--events", "--macros", "--lookups", "--now", "--format", "--batch"], MaxPositionals: 1);
+        ["--events", "--macros", "--lookups", "--now", "--year", "--format", "--batch"], MaxPositionals: 1);
 
     /// <summary>Rows written per search in batch output (<c>rows</c> still counts them all).</summary>
     internal const int BatchResultLimit = 100;
@@ -44,7 +44,7 @@ internal static class EvalCommand
             ? ParseOptions.Default.WithMacros(MacroLoading.Load(context.ResolvePath(macros), context))
             : ParseOptions.Default;
         options = options with { Macros = parseOptions.Macros };
-        var events = ReadEvents(eventsPath, context);
+        var events = ReadEvents(eventsPath, parsed.Value("--year") is { } year ? ParseYear("eval", year) : null, context);
         return batch is not null
             ? RunBatch(batch, events, parseOptions, options, context)
             : RunSingle(parsed.Positionals.Count == 0 ? "-" : parsed.Positionals[0], events, parseOptions, options, format, context);
@@ -60,16 +60,23 @@ internal static class EvalCommand
         throw new UsageException($"'eval': --now '{text}' is neither an ISO-8601 time nor epoch seconds.");
     }
 
+    /// <summary>--year of <paramref name="command"/>: the year of syslog timestamps, 1 to 9999.</summary>
+    internal static int ParseYear(string command, string text) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var year) && year is >= 1 and <= 9999
+            ? year
+            : throw new UsageException($"'{command}': --year '{text}' is not a year from 1 to 9999.");
+
     /// <summary>The events of a file, or of every file in a folder (in ordinal order). Lines that cannot be read are
-    /// reported on standard error (EVL0007) and left out.</summary>
-    private static List<Event> ReadEvents(string path, CliContext context)
+    /// reported on standard error (EVL0007) and left out. With <paramref name="syslogYear"/>, text lines that start
+    /// with a syslog timestamp get it as <c>_time</c> in that year.</summary>
+    private static List<Event> ReadEvents(string path, int? syslogYear, CliContext context)
     {
         var full = context.ResolvePath(path);
         IEnumerable<string> files;
         if (Directory.Exists(full)) files = Directory.EnumerateFiles(full, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal);
         else if (File.Exists(full)) files = [full];
         else throw new CliFailureException($"events '{full}' not found.");
-        var read = SearchEvaluation.ReadEventFiles(files, f => f, out var diagnostics);
+        var read = SearchEvaluation.ReadEventFiles(files, f => f, syslogYear, out var diagnostics);
         if (diagnostics.FirstOrDefault(d => d.Code == FixtureDiagnostics.EventFileUnreadableDescriptor.Code) is { } unreadable)
             throw new CliFailureException("events " + unreadable.Message);
         MacroLoading.Report(diagnostics, context);

@@ -7,11 +7,11 @@ using ExfilQuery.Testing;
 
 namespace ExfilQuery.Cli;
 
-/// <summary><c>exfilq test [DIR] [--filter PATTERN] [--macros FILE] [--junit FILE]</c>: runs every detection fixture
+/// <summary><c>exfilq test [DIR] [--filter PATTERN] [--macros FILE] [--junit FILE] [--year N]</c>: runs every detection fixture
 /// under DIR (default fixtures/detections), or those whose name matches PATTERN, and prints a pass/fail table.</summary>
 internal static class TestCommand
 {
-    private static readonly CommandSpec Spec = new("test", [], ["--macros", "--junit", "--filter"], MaxPositionals: 1);
+    private static readonly CommandSpec Spec = new("test", [], ["--macros", "--junit", "--filter", "--year"], MaxPositionals: 1);
 
     private static readonly string DefaultDirectory = Path.Combine("fixtures", "detections");
 
@@ -27,6 +27,7 @@ internal static class TestCommand
         if (parsed.Value("--junit") is { Length: 0 }) throw new UsageException("'test': --junit needs a file name.");
         if (parsed.Value("--filter") is { Length: 0 }) throw new UsageException("'test': --filter needs a pattern.");
         var directory = DemoCommand.FindDirectory(parsed.Positionals.Count > 0 ? parsed.Positionals[0] : null, DefaultDirectory, context);
+        int? year = parsed.Value("--year") is { } yearText ? EvalCommand.ParseYear("test", yearText) : null;
         var parseOptions = MacroLoading.LoadOrDefault(parsed.Value("--macros"), context);
         var stopwatch = Stopwatch.StartNew();
         var fixtures = DetectionFixture.LoadAll(directory);
@@ -37,7 +38,7 @@ internal static class TestCommand
             fixtures = fixtures.Where(f => NameMatches(f.Name, filter)).ToImmutableArray();
             if (fixtures.IsEmpty) throw new CliFailureException($"no fixture name under '{directory}' matches '{filter}' ({all} fixtures there).");
         }
-        var outcomes = FixtureRunner.RunAll(fixtures, parseOptions);
+        var outcomes = FixtureRunner.RunAll(fixtures, parseOptions, year);
         stopwatch.Stop();
         context.Out.Write(Table(outcomes));
         if (parsed.Value("--junit") is { } junit)

@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using ExfilQuery.Diagnostics;
 using ExfilQuery.Ir;
 using ExfilQuery.Macros;
+using ExfilQuery.Text;
 
 namespace ExfilQuery.Evaluation;
 
@@ -14,6 +15,14 @@ public sealed record CompileOptions
 
     /// <summary>Macros expanded before parsing (built-in macros fill in what it lacks).</summary>
     public MacroLibrary Macros { get; init; } = MacroLibrary.Empty;
+
+    /// <summary>The full parse options (macro library, macro expansion limits, length and nesting limits). When set,
+    /// they are used as given and <see cref="Macros"/> is not read; when null (the default), the search is parsed with
+    /// <see cref="ParseOptions.Default"/> and <see cref="Macros"/>.</summary>
+    public ParseOptions? Parsing { get; init; }
+
+    /// <summary>The parse options a compile uses: <see cref="Parsing"/>, else the defaults with <see cref="Macros"/>.</summary>
+    internal ParseOptions EffectiveParsing => Parsing ?? ParseOptions.Default.WithMacros(Macros);
 
     /// <summary>Limits, regex timeout, "now" and event order of every run.</summary>
     public EvaluationOptions Evaluation { get; init; } = EvaluationOptions.Default;
@@ -77,14 +86,38 @@ public sealed class CompiledDetection
     /// <summary>How runs work, one decision per line (streamed stages, aggregation, fields read, prefilter).</summary>
     public string Plan => _plan?.Describe() ?? (Options.Streaming ? "materialise: the detection is nested too deeply to analyse" : "materialise: streaming is off");
 
-    /// <summary>Compiles a search. Never throws for any search text: problems are in <see cref="Diagnostics"/>.</summary>
+    /// <summary>Compiles a search: macros expanded, parsed, then lowered. Never throws for any search text: problems
+    /// are in <see cref="Diagnostics"/>, parse diagnostics first, then lowering diagnostics. A search that does not
+    /// parse is not lowered (a tree that holds errors has no meaning to run): its diagnostics are the parse
+    /// diagnostics alone and its runs return no rows. An unexpected failure is reported as SPL9999 after the
+    /// diagnostics found until then, and runs return no rows. This is the one place that turns search text into a
+    /// runnable detection; <see cref="Testing.SearchEvaluation"/> and <c>exfilq eval</c>/<c>exfilq test</c> compile
+    /// through it.</summary>
     public static CompiledDetection Compile(string search, CompileOptions? options = null)
     {
         options ??= CompileOptions.Default;
         search ??= string.Empty;
-        var parse = Spl.Parse(search, ParseOptions.Default.WithMacros(options.Macros));
-        var lowered = Lowering.Lower(parse);
-        return new CompiledDetection(search, lowered.Detection, [.. parse.Diagnostics, .. lowered.Diagnostics], options);
+        var diagnostics = ImmutableArray.CreateBuilder<Diagnostic>();
+        Detection detection = new(new EmptySource(), []);
+        try
+        {
+            var parse = Spl.Parse(search, options.EffectiveParsing);
+            diagnostics.AddRange(parse.Diagnostics);
+            if (parse.Ok)
+            {
+                var lowered = Lowering.Lower(parse);
+                diagnostics.AddRange(lowered.Diagnostics);
+                detection = lowered.Detection;
+            }
+        }
+#pragma warning disable CA1031 // a search that breaks the compiler is reported, never thrown
+        catch (Exception e) when (e is not OutOfMemoryException)
+#pragma warning restore CA1031
+        {
+            diagnostics.Add(DiagnosticFacts.InternalError(TextSpan.Empty, e.GetType().Name + ": " + e.Message));
+            detection = new(new EmptySource(), []);
+        }
+        return new CompiledDetection(search, detection, diagnostics.ToImmutable(), options);
     }
 
     /// <summary>Runs over events (read once, lazily when streaming). Events are never changed.</summary>

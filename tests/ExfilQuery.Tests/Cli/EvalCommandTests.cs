@@ -152,11 +152,40 @@ public sealed class EvalCommandTests
         Assert.That(Exfilq("eval", "--events", Events, "--add-on-fields", "--format", "csv", search).Stdout, Is.EqualTo("count\n55\n"));
     }
 
+    [Test]
+    public void YearGivesSyslogLinesTheirTime()
+    {
+        // RFC 3164 section 4.1.2 timestamps have no year ("Mmm dd hh:mm:ss", the day padded with a space); Splunk
+        // takes the year from the time it indexes the line (props.conf TIME_FORMAT %b %d %H:%M:%S), so --year says it.
+        var events = TempFile("secure", "May 27 09:28:31 srv sshd[41]: Failed password for root from 203.0.113.7\n"
+            + "Jun  1 00:00:00 srv sshd[42]: Accepted password for alice from 198.51.100.2\n"
+            + "not a syslog line\n");
+        const string search = "| table _time";
+        var with = Exfilq("eval", "--events", events, "--year", "2024", "--format", "csv", search);
+        Assert.That(with.ExitCode, Is.EqualTo(ExitCodes.Ok), with.Stderr);
+        // Newest first, as a Splunk search returns events; the line without a timestamp comes last.
+        Assert.That(with.Stdout, Is.EqualTo("_time\n2024-06-01T00:00:00.000Z\n2024-05-27T09:28:31.000Z\n\n"));
+        // Without --year nothing is made up: the lines have no _time, as before.
+        const string timed = "| stats count(_time) as timed count";
+        Assert.That(Exfilq("eval", "--events", events, "--format", "csv", timed).Stdout, Is.EqualTo("timed,count\n0,3\n"));
+        Assert.That(Exfilq("eval", "--events", events, "--year", "2024", "--format", "csv", timed).Stdout, Is.EqualTo("timed,count\n2,3\n"));
+        // earliest/latest then work on such files: one line on or after 2024-06-01T00:00:00Z (epoch 1717200000).
+        var window = Exfilq("eval", "--events", events, "--year", "2024", "--format", "csv", "earliest=1717200000 | stats count");
+        Assert.That(window.Stdout, Is.EqualTo("count\n1\n"), window.Stderr);
+        // 29 Feb exists in 2024 only: in 2023 the line keeps no _time rather than a wrong date.
+        var leap = TempFile("leap", "Feb 29 12:00:00 srv cron[1]: tick\n");
+        Assert.That(Exfilq("eval", "--events", leap, "--year", "2023", "--format", "csv", timed).Stdout, Is.EqualTo("timed,count\n0,1\n"));
+        Assert.That(Exfilq("eval", "--events", leap, "--year", "2024", "--format", "csv", search).Stdout, Is.EqualTo("_time\n2024-02-29T12:00:00.000Z\n"));
+    }
+
     [TestCase(new[] { "eval", "x" }, "'eval': --events FILE is required.")]
     [TestCase(new[] { "eval", "--events", "e", "--format", "xml", "x" }, "'eval': unknown format 'xml'; the formats are table, json and csv.")]
     [TestCase(new[] { "eval", "--events", "e", "--batch", "b", "x" }, "'eval': a search argument cannot be used with --batch.")]
     [TestCase(new[] { "eval", "--events", "e", "--batch", "b", "--format", "csv" }, "'eval': --format cannot be used with --batch (batch output is JSON Lines).")]
     [TestCase(new[] { "eval", "--events", "e", "--now", "soon", "x" }, "'eval': --now 'soon' is neither an ISO-8601 time nor epoch seconds.")]
+    [TestCase(new[] { "eval", "--events", "e", "--year", "0", "x" }, "'eval': --year '0' is not a year from 1 to 9999.")]
+    [TestCase(new[] { "eval", "--events", "e", "--year", "-2024", "x" }, "'eval': --year '-2024' is not a year from 1 to 9999.")]
+    [TestCase(new[] { "eval", "--events", "e", "--year", "2024.5", "x" }, "'eval': --year '2024.5' is not a year from 1 to 9999.")]
     public void UsageErrorsExitTwo(string[] args, string message)
     {
         var run = Exfilq(args);

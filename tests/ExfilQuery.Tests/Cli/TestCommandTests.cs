@@ -57,6 +57,34 @@ public sealed class TestCommandTests
     }
 
     [Test]
+    public void YearDatesSyslogEventFiles()
+    {
+        // A BSD syslog line (RFC 3164 section 4.1.2) has no year: earliest= can only select it once --year dates it.
+        var root = TempDirectory();
+        var dir = Path.Combine(root, "ssh_failures_since_june");
+        Directory.CreateDirectory(Path.Combine(dir, "events"));
+        Directory.CreateDirectory(Path.Combine(dir, "negative"));
+        File.WriteAllText(Path.Combine(dir, "search.spl"), "\"Failed password\" earliest=1717200000 | eval t=_time | table t\n");
+        File.WriteAllText(Path.Combine(dir, "events", "secure"), "Jun  1 10:08:31 srv sshd[41]: Failed password for root from 203.0.113.7\n");
+        File.WriteAllText(Path.Combine(dir, "negative", "secure"), "May 27 09:28:31 srv sshd[40]: Failed password for root from 203.0.113.7\n");
+        // 2024-06-01T10:08:31Z; earliest=1717200000 is 2024-06-01T00:00:00Z.
+        File.WriteAllText(Path.Combine(dir, "expected.json"), """{"rows":[{"t":"1717236511"}]}""");
+        var dated = Exfilq("test", root, "--year", "2024");
+        Assert.That(dated.ExitCode, Is.EqualTo(ExitCodes.Ok), dated.Stdout);
+        Assert.That(Lines(dated.Stdout)[1], Does.StartWith("PASS     ssh_failures_since_june"));
+        // In 2023 June 1st is before the window's start (2024): no row.
+        var early = Exfilq("test", root, "--year", "2023");
+        Assert.That(early.ExitCode, Is.EqualTo(ExitCodes.Errors), early.Stdout);
+        Assert.That(early.Stdout, Does.Contain("events: 0 row(s), expected exactly 1."));
+        // Without --year the lines have no _time, so earliest= keeps none of them.
+        var undated = Exfilq("test", root);
+        Assert.That(undated.ExitCode, Is.EqualTo(ExitCodes.Errors), undated.Stdout);
+        var bad = Exfilq("test", root, "--year", "next");
+        Assert.That(bad.ExitCode, Is.EqualTo(ExitCodes.Usage));
+        Assert.That(bad.Stderr, Does.StartWith("exfilq: 'test': --year 'next' is not a year from 1 to 9999.\nUsage: "));
+    }
+
+    [Test]
     public void JUnitReportIsWritten()
     {
         var root = TempDirectory();

@@ -30,14 +30,14 @@ public class DetectionFixtureTests
         }
         Assert.That(outcome.Failures, Is.Empty, string.Join("\n", outcome.Failures));
         Assert.That(outcome.Status, Is.EqualTo(FixtureStatus.Passed));
-        Golden.AssertMatches(TestData.Repo("fixtures", "golden", "eval", name + ".jsonl"), Snapshot(outcome));
+        Golden.AssertMatches(TestData.Repo("fixtures", "golden", "eval", name + ".jsonl"), Snapshot(outcome.Rows));
     }
 
-    /// <summary>The rows of the positive events, one JSON object per line, as ResultRows writes them.</summary>
-    internal static string Snapshot(FixtureOutcome outcome)
+    /// <summary>Rows, one JSON object per line, as ResultRows writes them.</summary>
+    internal static string Snapshot(IEnumerable<ExfilQuery.Evaluation.Event> rows)
     {
         var sb = new StringBuilder();
-        foreach (var row in outcome.Rows)
+        foreach (var row in rows)
         {
             using var stream = new MemoryStream();
             using (var writer = new Utf8JsonWriter(stream, RowWriter)) ResultRows.WriteJson(writer, row);
