@@ -40,8 +40,12 @@ internal sealed class JsonLineEventReader
     private const string SourceTypeField = "sourcetype";
     private const string ZeekTimeField = "ts";
     private readonly int _emitted;
+    private readonly bool[] _replaces = [];
     private readonly int _sourceTypeSlot = -1;
     private readonly int _zeekTimeSlot = -1;
+    // The time of the last event read by Fields; stored in the event as _time only when the plan reads it.
+    private double? _time;
+    private readonly bool _storeTime;
     private FieldValue? _lastSourceType;
     private bool _lastSourceTypeIsZeek;
     private byte[] _buffer = new byte[InitialBuffer];
@@ -58,6 +62,7 @@ internal sealed class JsonLineEventReader
         _source = sourceName;
         _sourceValue = sourceName is null ? null : FieldValue.String(sourceName);
         _prefilter = prefilter ? run.Plan.Prefilter : null;
+        _storeTime = run.Plan.ReadsTime;
         if (run.Plan.NeededFields is { } needed)
         {
             _needRaw = needed.Contains("_raw");
@@ -74,6 +79,8 @@ internal sealed class JsonLineEventReader
             _sourceTypeSlot = Array.IndexOf(_names, SourceTypeField);
             _zeekTimeSlot = Array.IndexOf(_names, ZeekTimeField);
             _utf8Names = _names.Select(Encoding.UTF8.GetBytes).ToArray();
+            // A JSON source or sourcetype replaces the reader's value (EventReaders sets them before the fields).
+            _replaces = _names.Select(n => n is "source" or "sourcetype").ToArray();
             _slotsByLength = new int[_utf8Names.Max(n => n.Length) + 1][];
             for (var length = 0; length < _slotsByLength.Length; length++)
                 _slotsByLength[length] = Enumerable.Range(0, _utf8Names.Length).Where(i => _utf8Names[i].Length == length).ToArray();
@@ -218,7 +225,7 @@ internal sealed class JsonLineEventReader
             Slow(line, number);
             return;
         }
-        if (!_run.Offer(ev, number, out var position)) return;
+        if (!_run.Offer(ev, number, _time, out var position)) return;
         // The surviving row goes to later stages that may read any field: read it whole.
         if (Whole(line, number) is { } whole && _run.Prefix(whole)) _run.Collect(position, whole);
     }
@@ -263,13 +270,15 @@ internal sealed class JsonLineEventReader
         }
         // Splunk's timestamp lookahead when no time field has a time (EventReaders.LeadingTimestamp).
         time ??= EventReaders.LeadingTimestamp(Encoding.UTF8.GetString(line));
-        if (time is { } seconds) ev.Add("_time", FieldValue.Number(seconds));
+        _time = time;
+        if (_storeTime && time is { } seconds) ev.Add("_time", FieldValue.Number(seconds));
         if (_needSource && _sourceValue is not null) ev.Add("source", _sourceValue);
         if (_needSourceType) ev.Add("sourcetype", JsonSourceType);
+        var replaces = _replaces;
         for (var i = 1; i < _emitted; i++)
         {
             if (Value(i) is not { } v) continue;
-            if (names[i] is "source" or "sourcetype") ev.Set(names[i], v);
+            if (replaces[i]) ev.Set(names[i], v);
             else ev.Add(names[i], v);
         }
         return ev;
@@ -331,8 +340,10 @@ internal sealed class JsonLineEventReader
         }
         var name = reader.ValueSpan;
         if (name.Length >= _slotsByLength.Length) return -1;
+        if (name.IsEmpty) return _slotsByLength[0] is [var empty, ..] ? empty : -1;
+        var first = name[0];
         foreach (var i in _slotsByLength[name.Length])
-            if (name.SequenceEqual(utf8[i])) return i;
+            if (utf8[i][0] == first && name.SequenceEqual(utf8[i])) return i;
         return -1;
     }
 
