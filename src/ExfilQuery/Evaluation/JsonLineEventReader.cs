@@ -37,6 +37,17 @@ internal sealed class JsonLineEventReader
     private readonly bool _needRaw;
     private readonly bool _needSource;
     private readonly bool _needSourceType;
+    private const string SourceTypeField = "sourcetype";
+    private const string ZeekTimeField = "ts";
+    private readonly int _emitted;
+    private readonly bool[] _replaces = [];
+    private readonly int _sourceTypeSlot = -1;
+    private readonly int _zeekTimeSlot = -1;
+    // The time of the last event read by Fields; stored in the event as _time only when the plan reads it.
+    private double? _time;
+    private readonly bool _storeTime;
+    private FieldValue? _lastSourceType;
+    private bool _lastSourceTypeIsZeek;
     private byte[] _buffer = new byte[InitialBuffer];
     private int _start;
     private int _end;
@@ -51,6 +62,7 @@ internal sealed class JsonLineEventReader
         _source = sourceName;
         _sourceValue = sourceName is null ? null : FieldValue.String(sourceName);
         _prefilter = prefilter ? run.Plan.Prefilter : null;
+        _storeTime = run.Plan.ReadsTime;
         if (run.Plan.NeededFields is { } needed)
         {
             _needRaw = needed.Contains("_raw");
@@ -58,7 +70,17 @@ internal sealed class JsonLineEventReader
             _needSourceType = needed.Contains("sourcetype");
             // Time fields first, in the reader's order of preference; then the others ordinally.
             _names = [.. StreamingPlan.TimeFields, .. needed.Where(n => !StreamingPlan.TimeFields.Contains(n) && n != "_raw").Order(StringComparer.Ordinal)];
+            // The sourcetype and Zeek's ts are read even when the plan does not: an event that names a Zeek
+            // sourcetype takes its _time from ts (SourceTypeTimestamps), as the reference reader does. They are
+            // not added to the event unless the plan reads them.
+            _emitted = _names.Length;
+            if (!_names.Contains(SourceTypeField)) _names = [.. _names, SourceTypeField];
+            if (!_names.Contains(ZeekTimeField)) _names = [.. _names, ZeekTimeField];
+            _sourceTypeSlot = Array.IndexOf(_names, SourceTypeField);
+            _zeekTimeSlot = Array.IndexOf(_names, ZeekTimeField);
             _utf8Names = _names.Select(Encoding.UTF8.GetBytes).ToArray();
+            // A JSON source or sourcetype replaces the reader's value (EventReaders sets them before the fields).
+            _replaces = _names.Select(n => n is "source" or "sourcetype").ToArray();
             _slotsByLength = new int[_utf8Names.Max(n => n.Length) + 1][];
             for (var length = 0; length < _slotsByLength.Length; length++)
                 _slotsByLength[length] = Enumerable.Range(0, _utf8Names.Length).Where(i => _utf8Names[i].Length == length).ToArray();
@@ -203,7 +225,7 @@ internal sealed class JsonLineEventReader
             Slow(line, number);
             return;
         }
-        if (!_run.Offer(ev, number, out var position)) return;
+        if (!_run.Offer(ev, number, _time, out var position)) return;
         // The surviving row goes to later stages that may read any field: read it whole.
         if (Whole(line, number) is { } whole && _run.Prefix(whole)) _run.Collect(position, whole);
     }
@@ -234,7 +256,7 @@ internal sealed class JsonLineEventReader
         // Fields are added in the reference reader's order (_raw, _time, source, sourcetype, the JSON fields);
         // each is new except a JSON source or sourcetype, which replaces the reader's.
         if (_needRaw) ev.Add("_raw", FieldValue.String(Encoding.UTF8.GetString(line)));
-        double? time = _numericTime;
+        double? time = ZeekTime() ?? _numericTime;
         if (time is null)
         {
             for (var i = 0; i < StreamingPlan.TimeFields.Length; i++)
@@ -248,16 +270,32 @@ internal sealed class JsonLineEventReader
         }
         // Splunk's timestamp lookahead when no time field has a time (EventReaders.LeadingTimestamp).
         time ??= EventReaders.LeadingTimestamp(Encoding.UTF8.GetString(line));
-        if (time is { } seconds) ev.Add("_time", FieldValue.Number(seconds));
+        _time = time;
+        if (_storeTime && time is { } seconds) ev.Add("_time", FieldValue.Number(seconds));
         if (_needSource && _sourceValue is not null) ev.Add("source", _sourceValue);
         if (_needSourceType) ev.Add("sourcetype", JsonSourceType);
-        for (var i = 1; i < names.Length; i++)
+        var replaces = _replaces;
+        for (var i = 1; i < _emitted; i++)
         {
             if (Value(i) is not { } v) continue;
-            if (names[i] is "source" or "sourcetype") ev.Set(names[i], v);
+            if (replaces[i]) ev.Set(names[i], v);
             else ev.Add(names[i], v);
         }
         return ev;
+    }
+
+    /// <summary><c>ts</c> as the event's time when the event names a Zeek JSON sourcetype (its first value, as
+    /// <see cref="Event.SourceType"/> reads it) and <c>ts</c> reads as one; else null. The sourcetype's verdict is
+    /// kept for the last value (the value cache gives repeated sourcetypes the same instance).</summary>
+    private double? ZeekTime()
+    {
+        if (_first[_sourceTypeSlot] is not { } sourceType) return null;
+        if (!ReferenceEquals(sourceType, _lastSourceType))
+        {
+            _lastSourceType = sourceType;
+            _lastSourceTypeIsZeek = SourceTypeTimestamps.IsZeekJson(sourceType.AsString());
+        }
+        return _lastSourceTypeIsZeek ? SourceTypeTimestamps.ZeekTime(Value(_zeekTimeSlot)) : null;
     }
 
     /// <summary>Reads the line's top-level values into the slots (outside the caller's exception handlers, so the
@@ -302,8 +340,10 @@ internal sealed class JsonLineEventReader
         }
         var name = reader.ValueSpan;
         if (name.Length >= _slotsByLength.Length) return -1;
+        if (name.IsEmpty) return _slotsByLength[0] is [var empty, ..] ? empty : -1;
+        var first = name[0];
         foreach (var i in _slotsByLength[name.Length])
-            if (name.SequenceEqual(utf8[i])) return i;
+            if (utf8[i][0] == first && name.SequenceEqual(utf8[i])) return i;
         return -1;
     }
 

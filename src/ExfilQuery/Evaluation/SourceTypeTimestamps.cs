@@ -4,7 +4,9 @@ using System.Text.RegularExpressions;
 namespace ExfilQuery.Evaluation;
 
 /// <summary>Index-time timestamps that an add-on sets for its sourcetypes, applied once an event's sourcetype is
-/// known (the JSON reader when the event names its own sourcetype, the fixture harness after its inputs set one).
+/// known (the JSON readers, <see cref="EventReaders.ReadJsonLines"/> and the streaming one of
+/// <see cref="CompiledDetection.RunJsonLines"/>, when the event names its own sourcetype; the fixture harness after its
+/// inputs set one).
 /// <para>Zeek JSON logs (sourcetypes <c>bro:json</c>, <c>bro:*:json</c> and their <c>zeek</c> names): <c>_time</c> is
 /// <c>ts</c>, epoch seconds with at most six decimals. The Splunk Add-on for Zeek aka Bro, now the Corelight Add-on for
 /// Zeek (Splunkbase app 5446; its 1.0.9 release notes quote the stanza <c>[(?::){0}bro:*:json]</c> with
@@ -25,9 +27,16 @@ public static class SourceTypeTimestamps
     public static void Apply(Event ev)
     {
         ArgumentNullException.ThrowIfNull(ev);
-        if (!IsZeekJson(ev.SourceType) || ev["ts"] is not { Kind: FieldValueKind.String or FieldValueKind.Number } ts) return;
+        if (IsZeekJson(ev.SourceType) && ZeekTime(ev["ts"]) is { } time) ev.Time = time;
+    }
+
+    /// <summary>The time a Zeek <c>ts</c> value gives (<c>%s.%6N</c>), or null when it does not read in that format
+    /// (a missing field, a multivalue, anything else). <see cref="JsonLineEventReader"/> applies the same rule.</summary>
+    internal static double? ZeekTime(FieldValue? ts)
+    {
+        if (ts is not { Kind: FieldValueKind.String or FieldValueKind.Number }) return null;
         var m = EpochMicros.Match(ts.AsString()!);
-        if (m.Success && double.TryParse(m.Groups[1].Value + "." + (m.Groups[2].Success ? m.Groups[2].Value : "0"), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var time))
-            ev.Time = time;
+        return m.Success && double.TryParse(m.Groups[1].Value + "." + (m.Groups[2].Success ? m.Groups[2].Value : "0"), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var time)
+            ? time : null;
     }
 }

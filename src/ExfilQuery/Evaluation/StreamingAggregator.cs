@@ -31,6 +31,8 @@ internal sealed class StreamingAggregator
     private readonly DetectionEvaluator.RowPipeline _pipeline;
     private readonly ImmutableArray<CompiledExpression?> _arguments;
     private readonly double? _span;
+    // Only earliest/latest read an event's _time (first/last follow the position).
+    private readonly bool _timed;
     // Evaluate's groups are keyed by the by values joined with \u0001. Keys whose values hold no \u0001 are equal
     // exactly when their values are, so they are looked up by the values themselves (no joined string per event);
     // a key with a \u0001 in a value never equals one without (it joins to more separators) and goes by its text.
@@ -40,7 +42,7 @@ internal sealed class StreamingAggregator
     // The groups of recent keys by the identity of their value strings: readers hand out the same string for a
     // repeating value (hosts, ports), so most events find their group without hashing their text. A hit needs the
     // very same strings, which have the same text, so it is the group the lookup by text gives.
-    private const int RecentSize = 256;
+    private const int RecentSize = 4096;
     private readonly string[]?[] _recentKeys = new string[]?[RecentSize];
     private readonly Group?[] _recentGroups = new Group?[RecentSize];
     private string[]? _key;
@@ -54,6 +56,7 @@ internal sealed class StreamingAggregator
         _arguments = arguments;
         _pipeline = pipeline;
         _span = stage.TimeSpan is null ? null : Spans.Seconds(stage.TimeSpan);
+        _timed = stage.Aggregations.Any(a => a.Function is "earliest" or "latest" or "earliest_time" or "latest_time");
     }
 
     /// <summary>Null when the aggregation streams exactly; otherwise why not.</summary>
@@ -183,7 +186,7 @@ internal sealed class StreamingAggregator
             g.FirstOrdinal = ordinal;
         }
         var aggregations = _stage.Aggregations;
-        var time = row.Time;
+        var time = _timed ? row.Time : null;
         for (var i = 0; i < aggregations.Length; i++)
         {
             var agg = aggregations[i];

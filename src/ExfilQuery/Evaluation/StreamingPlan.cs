@@ -49,6 +49,11 @@ internal sealed class StreamingPlan
     /// events are then parsed whole).</summary>
     public ImmutableHashSet<string>? NeededFields { get; private init; }
 
+    /// <summary>True when the prefix or the streamed aggregation may read the <c>_time</c> field (by name, or as a
+    /// time bound, a span, earliest/latest). When false the JSON Lines reader still reads each event's time (it
+    /// orders the rows and the groups, as in Evaluate) but does not store it in the event.</summary>
+    public bool ReadsTime { get; private init; } = true;
+
     /// <summary>The raw-byte prefilter, or null.</summary>
     public RawPrefilter? Prefilter { get; private init; }
 
@@ -73,9 +78,12 @@ internal sealed class StreamingPlan
         var rest = stages[(prefixEnd + (aggregate is null ? 0 : 1))..];
 
         var fields = new FieldCollector();
-        foreach (var name in TimeFields) fields.Add(name);
         foreach (var stage in prefix) fields.Stage(stage);
         if (aggregate is not null) fields.Stage(aggregate);
+        // Before the time fields are added: whether a stage reads _time, by name or not (time bounds, spans,
+        // earliest/latest).
+        var readsTime = fields.All || fields.ReadsTime || fields.Names.Contains("_time");
+        foreach (var name in TimeFields) fields.Add(name);
         // Collected rows go to later stages that may read anything: they are parsed whole before that, but the
         // prefix itself only needs its own fields.
         return new StreamingPlan(detection, options)
@@ -88,6 +96,7 @@ internal sealed class StreamingPlan
             Rest = rest,
             PrefixMutates = prefix.Any(s => s is not FilterStage and not RegexFilterStage),
             NeededFields = fields.All ? null : fields.Names.ToImmutableHashSet(StringComparer.Ordinal),
+            ReadsTime = readsTime,
             Prefilter = RawPrefilter.Build(prefix, probe),
             AggregateFallbackReason = reason,
         };
@@ -150,6 +159,9 @@ internal sealed class StreamingPlan
         /// <summary>True when a stage may read a field it does not name (wildcards, an unknown node).</summary>
         public bool All { get; private set; }
 
+        /// <summary>True when a stage reads <c>_time</c> without naming it: a time bound, a span, earliest/latest.</summary>
+        public bool ReadsTime { get; private set; }
+
         public void Add(string name)
         {
             // Flattened JSON names (a.b, a{}) come from nested values: those events are parsed whole.
@@ -183,6 +195,8 @@ internal sealed class StreamingPlan
                     foreach (var field in f.Fields) Add(field);
                     break;
                 case AggregateStage a:
+                    if (a.TimeSpan is not null || a.Aggregations.Any(x => x.Function is "earliest" or "latest" or "earliest_time" or "latest_time"))
+                        ReadsTime = true;
                     foreach (var g in a.GroupBy) Add(g);
                     foreach (var agg in a.Aggregations)
                         if (agg.Argument is not null) Expr(agg.Argument);
@@ -198,7 +212,8 @@ internal sealed class StreamingPlan
                 case AndPredicate a: foreach (var o in a.Operands) Predicate(o); break;
                 case OrPredicate o: foreach (var x in o.Operands) Predicate(x); break;
                 case NotPredicate n: Predicate(n.Operand); break;
-                case TruePredicate or TimeBoundPredicate: break;
+                case TruePredicate: break;
+                case TimeBoundPredicate: ReadsTime = true; break;
                 case FieldMatchPredicate m: Add(m.Field); break;
                 case FieldNotMatchPredicate m: Add(m.Field); break;
                 case FieldExistsPredicate e: Add(e.Field); break;

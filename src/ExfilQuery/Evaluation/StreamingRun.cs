@@ -43,10 +43,14 @@ internal sealed class StreamingRun
     /// <summary>Runs the prefix on an event the run may change. False when the row was dropped or went into the
     /// aggregation; true when the caller must <see cref="Collect"/> it (or the whole event it was read from, after
     /// running <see cref="Prefix"/> on that).</summary>
-    public bool Offer(Event row, long index, out InputPosition position)
+    public bool Offer(Event row, long index, out InputPosition position) => Offer(row, index, row.Time, out position);
+
+    /// <summary><see cref="Offer(Event, long, out InputPosition)"/> for a row read without its <c>_time</c> field
+    /// (<see cref="StreamingPlan.ReadsTime"/> false): <paramref name="time"/> is the time of the event.</summary>
+    public bool Offer(Event row, long index, double? time, out InputPosition position)
     {
         _events = Math.Max(_events, index + 1);
-        position = InputPosition.Of(row.Time, index, _plan.Options.SortNewestFirst);
+        position = InputPosition.Of(time, index, _plan.Options.SortNewestFirst);
         if (!Prefix(row)) return false;
         if (_aggregator is null) return true;
         _aggregator.Add(row, position);
