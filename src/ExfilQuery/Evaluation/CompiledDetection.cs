@@ -97,6 +97,9 @@ public sealed class CompiledDetection
     {
         options ??= CompileOptions.Default;
         search ??= string.Empty;
+        // The searches map runs are expanded with the same macros as this one unless the caller gave others.
+        if (ReferenceEquals(options.Evaluation.Macros, MacroLibrary.Empty) && !ReferenceEquals(options.EffectiveParsing.Macros, MacroLibrary.Empty))
+            options = options with { Evaluation = options.Evaluation with { Macros = options.EffectiveParsing.Macros } };
         var diagnostics = ImmutableArray.CreateBuilder<Diagnostic>();
         Detection detection = new(new EmptySource(), []);
         try
