@@ -234,4 +234,33 @@ public class KqlSemanticsTests
         var t = Translate(spl);
         if (status == TranslationStatus.Failed) Assert.That(t.Diagnostics.Single(d => d.IsError).Code, Is.EqualTo("KQL0001"));
     }
+
+    // Multivalue eval functions (SPL Search Reference, "Multivalue eval functions",
+    // help.splunk.com/splunk-enterprise/spl-search-reference/9.4/evaluation-functions/multivalue-eval-functions):
+    // mvcount() counts the values (null for a missing field); mvindex(mv, i) is the value at i from 0, negative i
+    // from the end, null out of range; mvfind(mv, regex) is the index of the first value the regex matches, null when
+    // none does. A field not known to hold several values is a one-value list. KQL: array_length(), iff(), tolong()
+    // (learn.microsoft.com/kusto/query/array-length-function, iff-function, tolong-function); the index range is
+    // tested explicitly so KQL's handling of negative indexes does not matter.
+    [TestCase("| eval n=mvcount(a)", "| extend n = iff(isempty(a), long(null), 1)", Description = "a single value counts 1, a missing field null")]
+    [TestCase("| eval n=mvcount(split(a, \",\"))", "| extend n = array_length(split(a, \",\"))")]
+    [TestCase("| eval v=mvindex(a, k-1)", "| extend v = iff(tolong((todouble(k) - 1)) == 0 or tolong((todouble(k) - 1)) == -1, a, \"\")",
+        Description = "a single value is at index 0 and -1 only")]
+    [TestCase("| eval v=mvindex(split(a, \",\"), k)",
+        "| extend v = iff(tolong(todouble(k)) >= -array_length(split(a, \",\")) and tolong(todouble(k)) < array_length(split(a, \",\")), tostring(split(a, \",\")[iff(tolong(todouble(k)) < 0, array_length(split(a, \",\")) + tolong(todouble(k)), tolong(todouble(k)))]), \"\")",
+        Description = "negative indexes count from the end; out of range is null")]
+    [TestCase("| eval i=mvfind(a, \"^x\\.y\")", "| extend i = iff(isnotempty(a) and a matches regex \"^x\\\\.y\", 0, long(null))",
+        Description = "a single value is index 0 when the regex finds it; missing or no match: null")]
+    public void MultivalueFunctions(string spl, string expected)
+    {
+        KqlCombiningTests.AssertTranslation(spl, TranslationStatus.Full, null);
+        Assert.That(Where(spl), Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void MvfindOfSeveralValuesIsRefused()
+    {
+        var t = Translate("| eval i=mvfind(split(a, \",\"), \"x\")");
+        Assert.That((t.Status, t.Diagnostics.Single(d => d.IsError).Code), Is.EqualTo((TranslationStatus.Failed, "KQL0001")));
+    }
 }
