@@ -80,7 +80,11 @@ function toArray(list) {
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 function quoteName(name) {
-  return IDENTIFIER.test(name) ? name : "['" + name.replace(/\\/g, '\\\\').replace(/'/g, "\\'") + "']";
+  return IDENTIFIER.test(name) ? name : bracketName(name);
+}
+
+function bracketName(name) {
+  return "['" + name.replace(/\\/g, '\\\\').replace(/'/g, "\\'") + "']";
 }
 
 function checkType(type, where) {
@@ -95,7 +99,8 @@ function columnList(columns, where) {
   const parts = [];
   for (const [name, type] of Object.entries(columns)) {
     checkType(type, where + '.' + name);
-    parts.push(quoteName(name) + ':' + type);
+    // Always bracketed: a keyword such as kind is a valid column name only when quoted.
+    parts.push(bracketName(name) + ':' + type);
   }
   return '(' + parts.join(', ') + ')';
 }

@@ -780,7 +780,7 @@ internal sealed class EsqlWriter(ElasticOptions options, MappedDetection? mapped
     private void WriteFillNull(FillNullStage f)
     {
         var fields = f.Fields.IsEmpty ? _columns?.Where(c => c != "_time").ToList() : [.. f.Fields];
-        if (fields is null && f.Fields.IsEmpty && FieldsReadByNextStage() is { } read)
+        if (fields is null && f.Fields.IsEmpty && StageReads.OnlyFieldsReadBy(_following.FirstOrDefault()) is { } read)
         {
             WriteFillNullOfPresentFields(f, read);
             return;
@@ -823,56 +823,6 @@ internal sealed class EsqlWriter(ElasticOptions options, MappedDetection? mapped
         _lines.Add("DROP " + string.Join(", ", counts.Select(c => c.Count)));
         // INLINE STATS documents no row order.
         _orderUnknown = true;
-    }
-
-    /// <summary>The fields the next stage reads when it fixes the columns and reads nothing else (stats or a table /
-    /// fields list without wildcards), in order of first use; null otherwise.</summary>
-    private List<string>? FieldsReadByNextStage()
-    {
-        var read = new List<string>();
-        void Add(string field)
-        {
-            if (field != "_time" && !read.Contains(field)) read.Add(field);
-        }
-        switch (_following.FirstOrDefault())
-        {
-            case AggregateStage { Mode: AggregateMode.Group } a:
-                foreach (var g in a.GroupBy) Add(g);
-                foreach (var agg in a.Aggregations)
-                {
-                    if (agg.Argument is null) continue;
-                    if (FieldsOf(agg.Argument) is not { } names) return null;
-                    foreach (var n in names) Add(n);
-                }
-                return read;
-            case ProjectStage { Mode: ProjectMode.Table or ProjectMode.Keep } p when !p.Fields.Any(x => x.Contains('*', StringComparison.Ordinal)):
-                foreach (var x in p.Fields) Add(x);
-                return read;
-            default:
-                return null;
-        }
-    }
-
-    /// <summary>The fields an expression reads, or null when it holds a node this walk does not know.</summary>
-    private static List<string>? FieldsOf(Expr e)
-    {
-        RuntimeHelpers.EnsureSufficientExecutionStack();
-        var names = new List<string>();
-        bool Walk(Expr x)
-        {
-            switch (x)
-            {
-                case Literal: return true;
-                case FieldRef r: names.Add(r.Name); return true;
-                case UnaryExpr u: return Walk(u.Operand);
-                case BinaryExpr b: return Walk(b.Left) && Walk(b.Right);
-                case LikeExpr l: return Walk(l.Value) && Walk(l.Pattern);
-                case InExpr i: return Walk(i.Value) && i.Items.All(Walk);
-                case CallExpr c when c.Function != "searchmatch": return c.Arguments.All(Walk);
-                default: return false;
-            }
-        }
-        return Walk(e) ? names : null;
     }
 
     private void WriteExtract(ExtractStage x)

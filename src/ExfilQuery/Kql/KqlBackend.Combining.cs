@@ -53,9 +53,11 @@ internal sealed partial class KqlWriter
     {
         var lets = new List<string>();
         var lines = new List<string> { source };
-        foreach (var stage in stages)
+        for (var i = 0; i < stages.Length; i++)
         {
+            var stage = stages[i];
             _currentSpan = stage.Span;
+            _nextStage = i + 1 < stages.Length ? stages[i + 1] : null;
             var line = WriteStage(stage);
             if (_pendingLet is { } name)
             {

@@ -371,14 +371,30 @@ internal sealed partial class KqlWriter
             }
             case "split" when Arity(2): return new($"split({Str(Arg(0)).Text}, {Str(Arg(1)).Text})", KType.Dynamic);
             case "mvindex" when Arity(2):
-                if (args[1] is not Literal { Kind: LiteralKind.Number } index) return Unsupported(c, "mvindex() with a computed index is not translated.");
+                if (args[1] is not Literal { Kind: LiteralKind.Number } index) return MvIndexComputed(Arg(0), Arg(1));
                 {
                     var mv = Arg(0);
                     // A single-valued field is a one-value list: index 0 and -1 are the value, others are null.
                     if (mv.Type != KType.Dynamic) return index.NumberValue is 0 or -1 ? Str(mv) : new("\"\"", KType.String);
                     return new($"tostring({mv.Text}[{Arg(1).Text}])", KType.String);
                 }
-            case "mvcount" when Arity(1): return new($"array_length({Arg(0).Text})", KType.Long);
+            case "mvcount" when Arity(1):
+            {
+                // A single-valued field is a one-value list (1 value, or null when missing).
+                var mv = Arg(0);
+                if (mv.Type == KType.Dynamic) return new($"array_length({mv.Text})", KType.Long);
+                return new($"iff({(mv.Type == KType.String ? "isempty" : "isnull")}({mv.Text}), long(null), 1)", KType.Long);
+            }
+            case "mvfind" when Arity(2):
+            {
+                if (args[1] is not Literal { Kind: LiteralKind.String } pattern) return Unsupported(c, "mvfind() with a computed regular expression is not translated.");
+                var mv = Arg(0);
+                if (mv.Type == KType.Dynamic)
+                    return Unsupported(c, "mvfind() of a field that holds several values here (the index of the first value the regular expression matches) is not translated yet.");
+                // A single value is index 0 when the regex finds a match in it, as match() does; missing or no match: null.
+                var value = Str(mv).Text;
+                return new($"iff(isnotempty({value}) and {value} matches regex {KqlSyntax.Quote(pattern.Text)}, 0, long(null))", KType.Long);
+            }
             case "mvjoin" when Arity(2): return new($"strcat_array({Arg(0).Text}, {Str(Arg(1)).Text})", KType.String);
             case "isnull" when Arity(1):
             {
@@ -436,6 +452,18 @@ internal sealed partial class KqlWriter
             case "null" when Arity(0): return new("dynamic(null)", KType.Dynamic);
         }
         return Unsupported(c, $"The eval function {c.Function}() is not translated to KQL yet.");
+    }
+
+    /// <summary>mvindex(mv, i) with a computed index: the value at i counted from 0, a negative i counting from the
+    /// end (-1 is the last value), null out of range or when i is null; a fractional i is truncated, as the evaluator
+    /// does. The range is tested explicitly, so KQL's own handling of negative or out-of-range array indexes does not
+    /// matter. A single-valued field is a one-value list.</summary>
+    private Typed MvIndexComputed(Typed mv, Typed index)
+    {
+        var i = $"tolong({Numeric(index).Text})";
+        if (mv.Type != KType.Dynamic) return new($"iff({i} == 0 or {i} == -1, {Str(mv).Text}, \"\")", KType.String);
+        var n = $"array_length({mv.Text})";
+        return new($"iff({i} >= -{n} and {i} < {n}, tostring({mv.Text}[iff({i} < 0, {n} + {i}, {i})]), \"\")", KType.String);
     }
 
     private static Typed ToReal(Typed t) => t.Type == KType.Real ? t : new("todouble(" + t.Text + ")", KType.Real);

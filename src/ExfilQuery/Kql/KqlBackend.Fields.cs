@@ -45,6 +45,7 @@ internal sealed partial class KqlWriter
             // Without a list fillnull fills every field of each result; after stats or table those are known.
             if (!_closed)
             {
+                if (StageReads.OnlyFieldsReadBy(_nextStage) is { } read) return WriteFillNullOfPresentFields(f, read);
                 Diagnostics.Add(DiagnosticFacts.KqlUnsupported(f.Span, "fillnull without a field list fills every field of the raw events, which KQL cannot enumerate; name the fields to translate it."));
                 return null;
             }
@@ -53,21 +54,56 @@ internal sealed partial class KqlWriter
         var parts = new List<string>();
         foreach (var field in fields)
         {
-            var type = TypeOf(field);
-            var isNumber = double.TryParse(f.Value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _);
-            if (IsNumeric(type) && isNumber) parts.Add($"{Column(field)} = coalesce({Column(field)}, {KqlSyntax.Number(f.Value)})");
-            else if (type == KType.String) parts.Add($"{Column(field)} = iff(isempty({Column(field)}), {KqlSyntax.Quote(f.Value)}, {Column(field)})");
-            else if (f.Fields.IsEmpty && type is KType.Dynamic or KType.DateTime or KType.Bool or KType.TimeSpan)
-            {
-                continue; // aggregated lists and times always have a value here
-            }
-            else
-            {
-                Diagnostics.Add(DiagnosticFacts.KqlUnsupported(f.Span, $"fillnull value={f.Value} on '{field}' would change the column's type in KQL."));
-                continue;
-            }
+            if (FillNullValue(f, field, null) is { } value) parts.Add($"{Column(field)} = {value}");
         }
         return parts.Count == 0 ? null : "extend " + string.Join(", ", parts);
+    }
+
+    /// <summary>The field filled with fillnull's value where it has none: coalesce for a number
+    /// column and a numeric value, an empty test for a string column (KQL's missing string is empty). With
+    /// <paramref name="onlyIf"/>, the fill applies only where that condition holds. Null when nothing is written:
+    /// a list or time column after stats (always set), or a fill that would change the column's type
+    /// (diagnostic).</summary>
+    private string? FillNullValue(FillNullStage f, string field, string? onlyIf)
+    {
+        var type = TypeOf(field);
+        var column = Column(field);
+        var isNumber = double.TryParse(f.Value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _);
+        if (IsNumeric(type) && isNumber)
+        {
+            var filled = $"coalesce({column}, {KqlSyntax.Number(f.Value)})";
+            return onlyIf is null ? filled : $"iff({onlyIf}, {filled}, {column})";
+        }
+        if (type == KType.String)
+            return $"iff(isempty({column}){(onlyIf is null ? "" : " and " + onlyIf)}, {KqlSyntax.Quote(f.Value)}, {column})";
+        if (f.Fields.IsEmpty && _closed && type is KType.Dynamic or KType.DateTime or KType.Bool or KType.TimeSpan)
+            return null; // aggregated lists and times always have a value here
+        Diagnostics.Add(DiagnosticFacts.KqlUnsupported(f.Span, $"fillnull value={f.Value} on '{field}' would change the column's type in KQL."));
+        return null;
+    }
+
+    /// <summary>fillnull without a field list before the columns are known, followed by a stage that reads only the
+    /// fields it names (stats, table, fields; <see cref="StageReads.OnlyFieldsReadBy"/>): filling the other fields
+    /// changes nothing that stage returns. Splunk fills only the fields that have a value in at least one result
+    /// (Search Reference, "fillnull": "Fields in the event set should have at least one non-null value"), so each
+    /// field's values are counted over all rows as eventstats without by does (a join with a one-row summarize), and
+    /// the fill applies only where that count is above zero.</summary>
+    private string? WriteFillNullOfPresentFields(FillNullStage f, List<string> fields)
+    {
+        if (fields.Count == 0) return null;
+        var counts = fields.Select((x, k) => (Field: x, Count: "_fillnull_" + k.ToString(System.Globalization.CultureInfo.InvariantCulture))).ToList();
+        var window = new AggregateStage(AggregateMode.Window,
+            [.. counts.Select(c => new Aggregation("count", new FieldRef(c.Field) { Span = f.Span }, c.Count) { Span = f.Span })], [], null, "fillnull") { Span = f.Span };
+        var join = WriteAggregate(window);
+        var parts = new List<string>();
+        foreach (var (field, count) in counts)
+        {
+            // The filled field keeps its SPL name, so the next stage reads it whatever column it maps to.
+            var type = TypeOf(field);
+            if (FillNullValue(f, field, count + " > 0") is { } value) parts.Add($"{Target(field, type)} = {value}");
+        }
+        foreach (var c in counts) _types.Remove(c.Count);
+        return join + (parts.Count == 0 ? "" : "\n| extend " + string.Join(", ", parts)) + "\n| project-away " + string.Join(", ", counts.Select(c => c.Count));
     }
 
     private string? WriteSpath(SpathStage s)

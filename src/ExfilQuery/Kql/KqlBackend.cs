@@ -110,9 +110,11 @@ internal sealed partial class KqlWriter(KqlOptions options)
         }
         var lines = new List<string> { sourceText };
         lines.AddRange(sourceFilters.Select(f => "where " + f));
-        foreach (var stage in stages)
+        for (var i = 0; i < stages.Length; i++)
         {
+            var stage = stages[i];
             _currentSpan = stage.Span;
+            _nextStage = i + 1 < stages.Length ? stages[i + 1] : null;
             var line = WriteStage(stage);
             if (_pendingLet is { } name)
             {
@@ -172,6 +174,10 @@ internal sealed partial class KqlWriter(KqlOptions options)
         }
         return KqlSyntax.Identifier(field);
     }
+
+    /// <summary>The stage after the one being written (null at the end): fillnull without a field list needs only the
+    /// fields it reads.</summary>
+    private Stage? _nextStage;
 
     /// <summary>True once the set of columns is known exactly (after summarize or project).</summary>
     private bool _closed;

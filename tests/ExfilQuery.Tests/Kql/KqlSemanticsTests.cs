@@ -179,4 +179,88 @@ public class KqlSemanticsTests
         Assert.That(t.Query, Is.EqualTo("Events\n| where _raw contains \"error\" and sourcetype =~ \"x\""));
         Assert.That(t.Diagnostics.Single().Code, Is.EqualTo("KQL0002"));
     }
+
+    // fillnull without a field list fills every field that has a value in some result (SPL Search Reference,
+    // "fillnull": value= defaults to 0; "Fields in the event set should have at least one non-null value";
+    // help.splunk.com/splunk-cloud-platform/spl-search-reference/10.0.2503/search-commands/fillnull). Before stats,
+    // table or fields only the fields that stage reads matter: each is counted over all rows (countif, "counts the
+    // rows in which predicate evaluates to true", learn.microsoft.com/kusto/query/countif-aggregation-function) in a
+    // one-row summarize joined to every row (join-operator, kind=leftouter; the eventstats pattern), and filled
+    // with iff() only where the count is above zero (iff-function; isempty-function: an empty string is KQL's
+    // missing string; coalesce-function: the first non-null argument, for numbers).
+    [TestCase("x=1 | fillnull | stats count by a, b", TranslationStatus.Full, """
+        let _rows1 = Events
+        | where x =~ "1";
+        _rows1
+        | extend _k = 1
+        | join kind=leftouter (_rows1 | summarize _fillnull_0 = countif(isnotempty(a)), _fillnull_1 = countif(isnotempty(b)) | extend _k = 1) on _k
+        | project-away _k, _k1
+        | extend a = iff(isempty(a) and _fillnull_0 > 0, "0", a), b = iff(isempty(b) and _fillnull_1 > 0, "0", b)
+        | project-away _fillnull_0, _fillnull_1
+        | where isnotempty(a) and isnotempty(b)
+        | summarize ['count'] = count() by a, b
+        """, Description = "a row missing a group field is kept under \"0\" when another row has that field")]
+    [TestCase("x=1 | fillnull value=\"n/a\" | table a _time b", TranslationStatus.Full, """
+        let _rows1 = Events
+        | where x =~ "1";
+        _rows1
+        | extend _k = 1
+        | join kind=leftouter (_rows1 | summarize _fillnull_0 = countif(isnotempty(a)), _fillnull_1 = countif(isnotempty(b)) | extend _k = 1) on _k
+        | project-away _k, _k1
+        | extend a = iff(isempty(a) and _fillnull_0 > 0, "n/a", a), b = iff(isempty(b) and _fillnull_1 > 0, "n/a", b)
+        | project-away _fillnull_0, _fillnull_1
+        | project a, _time, b
+        """, Description = "table reads a, _time and b; _time always has a value")]
+    [TestCase("x=1 | eval n=len(p) | fillnull | stats sum(n) as s by h", TranslationStatus.Full, """
+        let _rows1 = Events
+        | where x =~ "1"
+        | extend n = strlen(p);
+        _rows1
+        | extend _k = 1
+        | join kind=leftouter (_rows1 | summarize _fillnull_0 = countif(isnotempty(h)), _fillnull_1 = countif(isnotnull(n)) | extend _k = 1) on _k
+        | project-away _k, _k1
+        | extend h = iff(isempty(h) and _fillnull_0 > 0, "0", h), n = iff(_fillnull_1 > 0, coalesce(n, 0), n)
+        | project-away _fillnull_0, _fillnull_1
+        | where isnotempty(h)
+        | summarize s = sum(n) by h
+        """, Description = "a number column is filled with the number")]
+    [TestCase("x=1 | fillnull | stats count", TranslationStatus.Full, "Events\n| where x =~ \"1\"\n| summarize ['count'] = count()",
+        Description = "count reads no field: the fill changes nothing")]
+    [TestCase("x=1 | fillnull | where a=1", TranslationStatus.Failed, null, Description = "the fields a later stage may read are not known")]
+    [TestCase("x=1 | fillnull | table a*", TranslationStatus.Failed, null, Description = "a wildcard names fields KQL cannot enumerate")]
+    public void FillnullWithoutFieldsFillsTheFieldsTheNextStageReadsWhereSomeRowHasThem(string spl, TranslationStatus status, string? query)
+    {
+        KqlCombiningTests.AssertTranslation(spl, status, query);
+        var t = Translate(spl);
+        if (status == TranslationStatus.Failed) Assert.That(t.Diagnostics.Single(d => d.IsError).Code, Is.EqualTo("KQL0001"));
+    }
+
+    // Multivalue eval functions (SPL Search Reference, "Multivalue eval functions",
+    // help.splunk.com/splunk-enterprise/spl-search-reference/9.4/evaluation-functions/multivalue-eval-functions):
+    // mvcount() counts the values (null for a missing field); mvindex(mv, i) is the value at i from 0, negative i
+    // from the end, null out of range; mvfind(mv, regex) is the index of the first value the regex matches, null when
+    // none does. A field not known to hold several values is a one-value list. KQL: array_length(), iff(), tolong()
+    // (learn.microsoft.com/kusto/query/array-length-function, iff-function, tolong-function); the index range is
+    // tested explicitly so KQL's handling of negative indexes does not matter.
+    [TestCase("| eval n=mvcount(a)", "| extend n = iff(isempty(a), long(null), 1)", Description = "a single value counts 1, a missing field null")]
+    [TestCase("| eval n=mvcount(split(a, \",\"))", "| extend n = array_length(split(a, \",\"))")]
+    [TestCase("| eval v=mvindex(a, k-1)", "| extend v = iff(tolong((todouble(k) - 1)) == 0 or tolong((todouble(k) - 1)) == -1, a, \"\")",
+        Description = "a single value is at index 0 and -1 only")]
+    [TestCase("| eval v=mvindex(split(a, \",\"), k)",
+        "| extend v = iff(tolong(todouble(k)) >= -array_length(split(a, \",\")) and tolong(todouble(k)) < array_length(split(a, \",\")), tostring(split(a, \",\")[iff(tolong(todouble(k)) < 0, array_length(split(a, \",\")) + tolong(todouble(k)), tolong(todouble(k)))]), \"\")",
+        Description = "negative indexes count from the end; out of range is null")]
+    [TestCase("| eval i=mvfind(a, \"^x\\.y\")", "| extend i = iff(isnotempty(a) and a matches regex \"^x\\\\.y\", 0, long(null))",
+        Description = "a single value is index 0 when the regex finds it; missing or no match: null")]
+    public void MultivalueFunctions(string spl, string expected)
+    {
+        KqlCombiningTests.AssertTranslation(spl, TranslationStatus.Full, null);
+        Assert.That(Where(spl), Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void MvfindOfSeveralValuesIsRefused()
+    {
+        var t = Translate("| eval i=mvfind(split(a, \",\"), \"x\")");
+        Assert.That((t.Status, t.Diagnostics.Single(d => d.IsError).Code), Is.EqualTo((TranslationStatus.Failed, "KQL0001")));
+    }
 }

@@ -144,6 +144,20 @@ public class KustoCheckerTests
         Assert.That(Checker.Check("DeviceProcessEvents | where FileName == \"x\"", tables).Select(d => d.Code), Is.EqualTo(new[] { "KS142" }));
     }
 
+    // "Identifier names that are language keywords must be enclosed with [' and ']" (Kusto "Entity names",
+    // learn.microsoft.com/kusto/query/schema-entities/entity-names): kind is a column name only when quoted, and the
+    // checker must declare such columns too, or the whole table is lost.
+    [Test]
+    public void Extra_table_column_named_like_a_keyword_is_declared()
+    {
+        var tables = new Dictionary<string, IReadOnlyDictionary<string, string>>
+        {
+            ["Events"] = new Dictionary<string, string> { ["kind"] = "string", ["verb"] = "string" },
+        };
+        Assert.That(Checker.Check("Events | where ['kind'] == \"x\" and verb == \"y\"", tables), Is.Empty);
+        Assert.That(Checker.Check("Events | where nope == 1", tables).Select(d => d.Code), Is.EqualTo(new[] { "KS142" }));
+    }
+
     [Test]
     public void Bad_extra_table_type_is_rejected_and_the_checker_goes_on()
     {
