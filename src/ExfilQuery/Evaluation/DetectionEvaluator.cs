@@ -227,21 +227,7 @@ public static partial class DetectionEvaluator
             var value = text.Trim().Trim('"');
             if (value.Equals("now", StringComparison.OrdinalIgnoreCase)) return now;
             if (FieldValue.TryParseNumber(value, out var epoch)) return epoch;
-            var m = Regex.Match(value, @"^(?:([+-]\d*)([a-z]+))?(?:@([a-z]+))?$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
-            if (!m.Success || (m.Groups[1].Length == 0 && m.Groups[3].Length == 0)) return null;
-            var t = now;
-            if (m.Groups[1].Success && m.Groups[1].Length > 0)
-            {
-                var amount = m.Groups[1].Value is "+" or "-" ? m.Groups[1].Value + "1" : m.Groups[1].Value;
-                if (Spans.Seconds(m.Groups[2].Value) is not { } unit) return null;
-                t += double.Parse(amount, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture) * unit;
-            }
-            if (m.Groups[3].Success && m.Groups[3].Length > 0)
-            {
-                if (Spans.Seconds(m.Groups[3].Value) is not { } snap || snap > 86400) return null;
-                t = Spans.Floor(t, snap);
-            }
-            return t;
+            return TimeFormats.ApplyTimeModifier(now, value);
         }
 
         // ------------------------------------------------------------------ aggregation
@@ -630,50 +616,10 @@ public static partial class DetectionEvaluator
                 foreach (var row in rows)
                 {
                     if (row[field].AsNumber() is not { } n) continue;
-                    row.Set(output, function == "num" ? FieldValue.Number(n) : FieldValue.String(StrFTime(n, c.TimeFormat ?? "%m/%d/%Y %H:%M:%S")));
+                    row.Set(output, function == "num" ? FieldValue.Number(n) : FieldValue.String(TimeFormats.StrFTime(n, c.TimeFormat ?? "%m/%d/%Y %H:%M:%S")));
                 }
             }
         }
 
-        /// <summary>strftime for the common specifiers, in UTC.</summary>
-        internal static string StrFTime(double epoch, string format)
-        {
-            var t = DateTimeOffset.UnixEpoch.AddTicks((long)Math.Round(epoch * TimeSpan.TicksPerSecond));
-            var sb = new StringBuilder();
-            for (var i = 0; i < format.Length; i++)
-            {
-                if (format[i] != '%' || i + 1 >= format.Length)
-                {
-                    sb.Append(format[i]);
-                    continue;
-                }
-                var spec = format[++i];
-                sb.Append(spec switch
-                {
-                    'Y' => t.ToString("yyyy", CultureInfo.InvariantCulture),
-                    'y' => t.ToString("yy", CultureInfo.InvariantCulture),
-                    'm' => t.ToString("MM", CultureInfo.InvariantCulture),
-                    'd' => t.ToString("dd", CultureInfo.InvariantCulture),
-                    'H' => t.ToString("HH", CultureInfo.InvariantCulture),
-                    'I' => t.ToString("hh", CultureInfo.InvariantCulture),
-                    'M' => t.ToString("mm", CultureInfo.InvariantCulture),
-                    'S' => t.ToString("ss", CultureInfo.InvariantCulture),
-                    'p' => t.ToString("tt", CultureInfo.InvariantCulture),
-                    'b' => t.ToString("MMM", CultureInfo.InvariantCulture),
-                    'B' => t.ToString("MMMM", CultureInfo.InvariantCulture),
-                    'a' => t.ToString("ddd", CultureInfo.InvariantCulture),
-                    'A' => t.ToString("dddd", CultureInfo.InvariantCulture),
-                    'j' => t.DayOfYear.ToString("000", CultureInfo.InvariantCulture),
-                    'z' => "+0000",
-                    'Z' => "UTC",
-                    's' => ((long)Math.Floor(epoch)).ToString(CultureInfo.InvariantCulture),
-                    '3' when format.Length > i + 1 && format[i + 1] == 'N' => t.ToString("fff", CultureInfo.InvariantCulture),
-                    '%' => "%",
-                    _ => "%" + spec,
-                });
-                if (spec == '3' && i + 1 < format.Length && format[i + 1] == 'N') i++;
-            }
-            return sb.ToString();
-        }
     }
 }

@@ -361,6 +361,48 @@ internal sealed class ExpressionEvaluator(EvaluationContext context)
             case "now":
             case "time":
                 return FieldValue.Number((context.Options.Now.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / (double)TimeSpan.TicksPerSecond);
+            case "relative_time":
+            {
+                // Search Reference, "Date and Time functions": relative_time(X, Y) applies the relative time
+                // specifier Y to the UNIX time X.
+                if (Num(0) is not { } time || Str(1) is not { } modifier) return FieldValue.Null;
+                if (TimeFormats.ApplyTimeModifier(time, modifier.Trim()) is { } moved) return FieldValue.Number(moved);
+                context.Report(EvaluationDiagnostics.UnknownFunction(c.Span, $"relative_time with the modifier '{modifier}'"));
+                return FieldValue.Null;
+            }
+            case "strftime":
+                // strftime(X, Y): the UNIX time X formatted with Y (in UTC, the evaluator's time zone).
+                return Num(0) is { } when && Str(1) is { } pattern ? FieldValue.String(TimeFormats.StrFTime(when, pattern)) : FieldValue.Null;
+            case "strptime":
+                // strptime(X, Y): the string X read with the format Y as a UNIX time; null when it does not fit.
+                return Str(0) is { } text && Str(1) is { } layout && TimeFormats.StrPTime(text, layout) is { } parsed ? FieldValue.Number(parsed) : FieldValue.Null;
+            case "mvfind":
+            {
+                // Multivalue eval functions: mvfind(MVFIELD, "REGEX") is the index (from 0) of the first value that
+                // matches the regex, null when none does.
+                var v = Arg(0);
+                var p = Str(1);
+                var span = c.Span;
+                if (v.IsNull || p is null || context.Regex(p, span) is not { } regex) return FieldValue.Null;
+                for (var i = 0; i < v.Values.Length; i++)
+                    if (context.Match(regex, v.Values[i], span)?.Success == true) return FieldValue.Number(i);
+                return FieldValue.Null;
+            }
+            case "sqrt":
+                return Num(0) is { } sq && sq >= 0 ? FieldValue.Number(Math.Sqrt(sq)) : FieldValue.Null;
+            case "pow":
+                return Num(0) is { } b && Num(1) is { } x && Math.Pow(b, x) is var pw && double.IsFinite(pw) ? FieldValue.Number(pw) : FieldValue.Null;
+            case "exp":
+                return Num(0) is { } expArg && Math.Exp(expArg) is var expValue && double.IsFinite(expValue) ? FieldValue.Number(expValue) : FieldValue.Null;
+            case "ln":
+                return Num(0) is { } l && l > 0 ? FieldValue.Number(Math.Log(l)) : FieldValue.Null;
+            case "log":
+            {
+                var lb = args.Length > 1 ? Num(1) : 10;
+                return Num(0) is { } lv && lv > 0 && lb is { } bse && bse > 0 && bse != 1 ? FieldValue.Number(bse == 10 ? Math.Log10(lv) : Math.Log(lv, bse)) : FieldValue.Null;
+            }
+            case "pi":
+                return FieldValue.Number(Math.PI);
             case "max":
             case "min":
             {

@@ -56,6 +56,32 @@ public class EvalFunctionTests
     [TestCase("10 / 4", "2.5")]
     [TestCase("10 % 4", "2")]
     [TestCase("1 / 0", "(null)")]
+    // Search Reference, "Date and Time functions" (in UTC, the evaluator's time zone): relative_time(X, Y) applies the
+    // relative time specifier Y to the UNIX time X; strftime(X, Y) formats X with Y; strptime(X, Y) reads X with Y.
+    [TestCase("relative_time(1700000000, \"-1d@d\")", "1699833600")]
+    [TestCase("relative_time(1700000000, \"@h\")", "1699999200")]
+    [TestCase("relative_time(1700000000, \"+30m\")", "1700001800")]
+    [TestCase("strftime(1700000000, \"%Y-%m-%dT%H:%M:%S\")", "2023-11-14T22:13:20")]
+    [TestCase("strftime(missing, \"%Y\")", "(null)")]
+    [TestCase("strptime(\"2023-11-14 22:13:20\", \"%Y-%m-%d %H:%M:%S\")", "1700000000")]
+    [TestCase("strptime(\"14/Nov/2023:22:13:20 +0100\", \"%d/%b/%Y:%H:%M:%S %z\")", "1699996400")]
+    [TestCase("strptime(\"11/14/2023 10:13:20 PM\", \"%m/%d/%Y %I:%M:%S %p\")", "1700000000")]
+    [TestCase("strptime(\"2023-11-14T22:13:20.250Z\", \"%Y-%m-%dT%H:%M:%S.%3N%z\")", "1700000000.25")]
+    [TestCase("strptime(\"not a date\", \"%Y-%m-%d\")", "(null)")]
+    [TestCase("strptime(\"2023-02-30\", \"%Y-%m-%d\")", "(null)")]
+    // Multivalue eval functions: mvfind(MVFIELD, "REGEX") is the index of the first value matching, null if none.
+    [TestCase("mvfind('m{}', \"^[ac]$\")", "1")]
+    [TestCase("mvfind('m{}', \"z\")", "(null)")]
+    [TestCase("mvfind(s, \"World\")", "0")]
+    // Mathematical functions: sqrt, pow, exp, ln, log(X[, base 10]), pi.
+    [TestCase("sqrt(16)", "4")]
+    [TestCase("sqrt(neg)", "(null)")]
+    [TestCase("pow(2, 10)", "1024")]
+    [TestCase("ln(1)", "0")]
+    [TestCase("log(1000)", "3")]
+    [TestCase("log(8, 2)", "3")]
+    [TestCase("round(pi(), 4)", "3.1416")]
+    [TestCase("exp(0)", "1")]
     public void Function(string expression, string expected)
     {
         var result = Run("| eval out=" + expression, Json(Event));
