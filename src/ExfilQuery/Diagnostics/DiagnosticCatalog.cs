@@ -16,6 +16,10 @@ internal static class DiagnosticCatalog
         .OrderBy(d => d.Code, StringComparer.Ordinal)
         .ToImmutableArray();
 
+    /// <summary>Diagnostics as every backend reports them: duplicates removed, by position, then code, then message.</summary>
+    public static ImmutableArray<Diagnostic> InReportOrder(IEnumerable<Diagnostic> diagnostics) =>
+        diagnostics.Distinct().OrderBy(d => d.Span.Start).ThenBy(d => d.Code, StringComparer.Ordinal).ThenBy(d => d.Message, StringComparer.Ordinal).ToImmutableArray();
+
     /// <summary>A diagnostic of the descriptor's kind, with its code and severity.</summary>
     public static Diagnostic Make(DiagnosticDescriptor descriptor, TextSpan span, string message) =>
         new(descriptor.Code, descriptor.Severity, message, span);

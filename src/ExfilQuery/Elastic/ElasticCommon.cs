@@ -65,8 +65,7 @@ internal static class ElasticCommon
     }
 
     /// <summary>Orders diagnostics as every backend does: by position, code, message; duplicates removed.</summary>
-    public static ImmutableArray<Diagnostic> Order(IEnumerable<Diagnostic> diagnostics) =>
-        diagnostics.Distinct().OrderBy(d => d.Span.Start).ThenBy(d => d.Code, StringComparer.Ordinal).ThenBy(d => d.Message, StringComparer.Ordinal).ToImmutableArray();
+    public static ImmutableArray<Diagnostic> Order(IEnumerable<Diagnostic> diagnostics) => DiagnosticCatalog.InReportOrder(diagnostics);
 
     /// <summary>Parses, lowers and translates with a backend; parse and lowering errors fail the translation.</summary>
     public static ElasticTranslation Run(string spl, ParseOptions? parseOptions, Func<Detection, ElasticTranslation> translate)

@@ -56,8 +56,7 @@ public static class KqlBackend
         };
     }
 
-    private static ImmutableArray<Diagnostic> Order(ImmutableArray<Diagnostic> diagnostics) =>
-        diagnostics.Distinct().OrderBy(d => d.Span.Start).ThenBy(d => d.Code, StringComparer.Ordinal).ThenBy(d => d.Message, StringComparer.Ordinal).ToImmutableArray();
+    private static ImmutableArray<Diagnostic> Order(IEnumerable<Diagnostic> diagnostics) => DiagnosticCatalog.InReportOrder(diagnostics);
 }
 
 /// <summary>KQL value types the writer tracks to pick exact comparisons and conversions.</summary>
