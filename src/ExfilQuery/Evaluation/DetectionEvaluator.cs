@@ -613,10 +613,16 @@ public static partial class DetectionEvaluator
                     context.Report(EvaluationDiagnostics.UnsupportedStage(c.Span, "convert", $"{function}() is not evaluated"));
                     continue;
                 }
+                var format = c.TimeFormat ?? "%m/%d/%Y %H:%M:%S";
+                if (function == "ctime" && TimeFormats.StrFTime(0, format) is null)
+                {
+                    context.Report(EvaluationDiagnostics.UnsupportedStage(c.Span, "convert", $"timeformat=\"{format}\" has a format variable the evaluator does not write"));
+                    continue;
+                }
                 foreach (var row in rows)
                 {
                     if (row[field].AsNumber() is not { } n) continue;
-                    row.Set(output, function == "num" ? FieldValue.Number(n) : FieldValue.String(TimeFormats.StrFTime(n, c.TimeFormat ?? "%m/%d/%Y %H:%M:%S")));
+                    row.Set(output, function == "num" ? FieldValue.Number(n) : FieldValue.String(TimeFormats.StrFTime(n, format)!));
                 }
             }
         }

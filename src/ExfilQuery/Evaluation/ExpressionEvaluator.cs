@@ -372,7 +372,12 @@ internal sealed class ExpressionEvaluator(EvaluationContext context)
             }
             case "strftime":
                 // strftime(X, Y): the UNIX time X formatted with Y (in UTC, the evaluator's time zone).
-                return Num(0) is { } when && Str(1) is { } pattern ? FieldValue.String(TimeFormats.StrFTime(when, pattern)) : FieldValue.Null;
+            {
+                if (Num(0) is not { } when || Str(1) is not { } pattern) return FieldValue.Null;
+                if (TimeFormats.StrFTime(when, pattern) is { } formatted) return FieldValue.String(formatted);
+                context.Report(EvaluationDiagnostics.UnknownFunction(c.Span, $"strftime with the format '{pattern}'"));
+                return FieldValue.Null;
+            }
             case "strptime":
                 // strptime(X, Y): the string X read with the format Y as a UNIX time; null when it does not fit.
                 return Str(0) is { } text && Str(1) is { } layout && TimeFormats.StrPTime(text, layout) is { } parsed ? FieldValue.Number(parsed) : FieldValue.Null;

@@ -37,15 +37,15 @@ internal static class TimeFormats
             var spec = format[f];
             switch (spec)
             {
-                case 'Y': if (Digits(4, 4, out year) is false) return null; break;
-                case 'y': if (Digits(2, 2, out var yy) is false) return null; year = yy < 69 ? 2000 + yy : 1900 + yy; break;
-                case 'm': if (Digits(1, 2, out month) is false) return null; break;
-                case 'd': case 'e': while (spec == 'e' && i < text.Length && text[i] == ' ') i++; if (Digits(1, 2, out day) is false) return null; break;
-                case 'H': if (Digits(1, 2, out hour) is false) return null; break;
-                case 'I': if (Digits(1, 2, out hour) is false) return null; twelveHour = true; break;
-                case 'M': if (Digits(1, 2, out minute) is false) return null; break;
-                case 'S': if (Digits(1, 2, out second) is false) return null; break;
-                case 'j': if (Digits(1, 3, out dayOfYear) is false) return null; break;
+                case 'Y': if (!Digits(4, 4, out year)) return null; break;
+                case 'y': if (!Digits(2, 2, out var yy)) return null; year = yy < 69 ? 2000 + yy : 1900 + yy; break;
+                case 'm': if (!Digits(1, 2, out month)) return null; break;
+                case 'd': case 'e': while (spec == 'e' && i < text.Length && text[i] == ' ') i++; if (!Digits(1, 2, out day)) return null; break;
+                case 'H': if (!Digits(1, 2, out hour)) return null; break;
+                case 'I': if (!Digits(1, 2, out hour)) return null; twelveHour = true; break;
+                case 'M': if (!Digits(1, 2, out minute)) return null; break;
+                case 'S': if (!Digits(1, 2, out second)) return null; break;
+                case 'j': if (!Digits(1, 3, out dayOfYear)) return null; break;
                 case 'p':
                     if (i + 2 > text.Length) return null;
                     var ampm = text.Substring(i, 2).ToUpperInvariant();
@@ -78,9 +78,9 @@ internal static class TimeFormats
                     if (i < text.Length && text[i] is 'Z') { i++; break; }
                     if (i >= text.Length || text[i] is not ('+' or '-')) return null;
                     var sign = text[i++] == '-' ? -1 : 1;
-                    if (Digits(2, 2, out var oh) is false) return null;
+                    if (!Digits(2, 2, out var oh)) return null;
                     if (i < text.Length && text[i] == ':') i++;
-                    if (Digits(2, 2, out var om) is false) return null;
+                    if (!Digits(2, 2, out var om)) return null;
                     offsetSeconds = sign * (oh * 3600 + om * 60);
                     break;
                 }
@@ -92,11 +92,11 @@ internal static class TimeFormats
                     break;
                 }
                 case 'T':
-                    if (StrPTimeInto("%H:%M:%S", ref hour, ref minute, ref second) is false) return null;
+                    if (!Digits(1, 2, out hour) || !Literal(':') || !Digits(1, 2, out minute) || !Literal(':') || !Digits(1, 2, out second)) return null;
                     break;
                 case 'F':
                 {
-                    if (Digits(4, 4, out year) is false || !Literal('-') || Digits(1, 2, out month) is false || !Literal('-') || Digits(1, 2, out day) is false) return null;
+                    if (!Digits(4, 4, out year) || !Literal('-') || !Digits(1, 2, out month) || !Literal('-') || !Digits(1, 2, out day)) return null;
                     break;
                 }
                 case '3' or '6' or '9' when f + 1 < format.Length && format[f + 1] == 'N':
@@ -149,11 +149,6 @@ internal static class TimeFormats
             return i - start >= min;
         }
 
-        bool StrPTimeInto(string sub, ref int h, ref int m, ref int s)
-        {
-            if (Digits(1, 2, out h) is false || !Literal(':') || Digits(1, 2, out m) is false || !Literal(':') || Digits(1, 2, out s) is false) return false;
-            return sub.Length > 0;
-        }
     }
 
     /// <summary>A relative time modifier (<c>-24h</c>, <c>-7d@d</c>, <c>@h</c>, <c>+1m</c>) applied to a time in
@@ -177,8 +172,9 @@ internal static class TimeFormats
         return t;
     }
 
-    /// <summary>strftime for the common specifiers, in UTC.</summary>
-    internal static string StrFTime(double epoch, string format)
+    /// <summary>strftime in UTC for the specifiers listed below; null when the format has another one (its output
+    /// would not be Splunk's).</summary>
+    internal static string? StrFTime(double epoch, string format)
     {
         var t = DateTimeOffset.UnixEpoch.AddTicks((long)Math.Round(epoch * TimeSpan.TicksPerSecond));
         var sb = new StringBuilder();
@@ -190,7 +186,7 @@ internal static class TimeFormats
                 continue;
             }
             var spec = format[++i];
-            sb.Append(spec switch
+            string? piece = spec switch
             {
                 'Y' => t.ToString("yyyy", CultureInfo.InvariantCulture),
                 'y' => t.ToString("yy", CultureInfo.InvariantCulture),
@@ -205,14 +201,21 @@ internal static class TimeFormats
                 'B' => t.ToString("MMMM", CultureInfo.InvariantCulture),
                 'a' => t.ToString("ddd", CultureInfo.InvariantCulture),
                 'A' => t.ToString("dddd", CultureInfo.InvariantCulture),
+                'e' => t.Day.ToString(CultureInfo.InvariantCulture).PadLeft(2),
                 'j' => t.DayOfYear.ToString("000", CultureInfo.InvariantCulture),
+                'w' => ((int)t.DayOfWeek).ToString(CultureInfo.InvariantCulture),
+                'u' => (t.DayOfWeek == DayOfWeek.Sunday ? 7 : (int)t.DayOfWeek).ToString(CultureInfo.InvariantCulture),
+                'T' => t.ToString("HH:mm:ss", CultureInfo.InvariantCulture),
+                'F' => t.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
                 'z' => "+0000",
                 'Z' => "UTC",
                 's' => ((long)Math.Floor(epoch)).ToString(CultureInfo.InvariantCulture),
                 '3' when format.Length > i + 1 && format[i + 1] == 'N' => t.ToString("fff", CultureInfo.InvariantCulture),
                 '%' => "%",
-                _ => "%" + spec,
-            });
+                _ => null,
+            };
+            if (piece is null) return null;
+            sb.Append(piece);
             if (spec == '3' && i + 1 < format.Length && format[i + 1] == 'N') i++;
         }
         return sb.ToString();

@@ -63,6 +63,8 @@ public class EvalFunctionTests
     [TestCase("relative_time(1700000000, \"+30m\")", "1700001800")]
     [TestCase("strftime(1700000000, \"%Y-%m-%dT%H:%M:%S\")", "2023-11-14T22:13:20")]
     [TestCase("strftime(missing, \"%Y\")", "(null)")]
+    [TestCase("strftime(1700000000, \"%w %u %e %T %F\")", "2 2 14 22:13:20 2023-11-14", Description = "%w: weekday, Sunday 0 (the corpus counts weekends with it)")]
+    [TestCase("strftime(1699747200, \"%w %u\")", "0 7", Description = "a Sunday")]
     [TestCase("strptime(\"2023-11-14 22:13:20\", \"%Y-%m-%d %H:%M:%S\")", "1700000000")]
     [TestCase("strptime(\"14/Nov/2023:22:13:20 +0100\", \"%d/%b/%Y:%H:%M:%S %z\")", "1699996400")]
     [TestCase("strptime(\"11/14/2023 10:13:20 PM\", \"%m/%d/%Y %I:%M:%S %p\")", "1700000000")]
@@ -88,6 +90,15 @@ public class EvalFunctionTests
         Assert.That(result.Diagnostics.Where(d => d.IsError), Is.Empty, string.Join("; ", result.Diagnostics));
         var value = result.Rows.Single()["out"];
         Assert.That(value.IsNull ? "(null)" : string.Join("|", value.Values), Is.EqualTo(expected), expression);
+    }
+
+    /// <summary>A format variable the evaluator does not write is never copied into the result as text.</summary>
+    [Test]
+    public void StrftimeWithAnUnknownFormatVariableIsADiagnosticAndNull()
+    {
+        var result = Run("| eval out=strftime(1700000000, \"%Y %Q\")", Json(Event));
+        Assert.That(result.Rows.Single().Has("out"), Is.False);
+        Assert.That(result.Diagnostics.Select(d => d.Code), Does.Contain("EVL0006"));
     }
 
     [Test]
