@@ -71,6 +71,10 @@ public static class DiagnosticFacts
     public static readonly DiagnosticDescriptor KqlUnmappedFieldDescriptor = new("KQL0003", DiagnosticSeverity.Warning, "Field has no mapping in the profile");
     /// <summary>KQL0004</summary>
     public static readonly DiagnosticDescriptor KqlLintDescriptor = new("KQL0004", DiagnosticSeverity.Warning, "The SPL probably does not mean what it looks like");
+    /// <summary>KQL0011</summary>
+    public static readonly DiagnosticDescriptor KqlForeachNotExpandedDescriptor = new("KQL0011", DiagnosticSeverity.Error, "foreach cannot be expanded before the search runs");
+    /// <summary>KQL0012</summary>
+    public static readonly DiagnosticDescriptor KqlForeachChoiceDescriptor = new("KQL0012", DiagnosticSeverity.Warning, "foreach expanded with a choice the reference leaves open");
 
     // ---- SPL9xxx: ExfilQuery itself ----
     /// <summary>SPL9999</summary>
@@ -132,6 +136,10 @@ public static class DiagnosticFacts
         new(KqlUnmappedFieldDescriptor.Code, strict ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning, $"Field '{field}' has no mapping in profile '{profile}'; it is kept as written.", span);
     /// <summary>A construct whose SPL meaning is exact but probably not what the author intended (emitted as written).</summary>
     public static Diagnostic KqlLint(TextSpan span, string detail) => Make(KqlLintDescriptor, span, detail);
+    /// <summary>A foreach whose fields or template are not known before the search runs; the translation fails.</summary>
+    public static Diagnostic KqlForeachNotExpanded(TextSpan span, string detail) => Make(KqlForeachNotExpandedDescriptor, span, "foreach is not translated: " + detail);
+    /// <summary>A foreach expanded into the stages it runs, in an order or split the Search Reference does not fix.</summary>
+    public static Diagnostic KqlForeachChoice(TextSpan span, string detail) => Make(KqlForeachChoiceDescriptor, span, "foreach was expanded into the stages it runs, but " + detail);
     /// <summary>A bug in ExfilQuery: reported instead of throwing.</summary>
     public static Diagnostic InternalError(TextSpan span, string detail) => Make(InternalErrorDescriptor, span, $"Internal error in ExfilQuery (please report it): {detail}");
 }

@@ -79,11 +79,14 @@ internal static class ElasticCommon
         return translation with { Diagnostics = Order(diagnostics) };
     }
 
-    /// <summary>Translates a lowered detection the way both Elastic backends do: loads the mapping profile, maps the
+    /// <summary>Translates a lowered detection the way both Elastic backends do: expands foreach where its fields are
+    /// known (<paramref name="foreachDiagnostics"/> makes the backend's diagnostics for one it cannot expand and for a choice the
+    /// reference leaves open), loads the mapping profile, maps the
     /// detection (<paramref name="unsupported"/> makes the backend's error diagnostic), writes it with a fresh writer,
     /// turns too deep a nesting into <c>SPL0005</c>, and orders the diagnostics. A failed translation has no query
     /// and no index; <paramref name="decorate"/> adds what only one backend reports.</summary>
     public static ElasticTranslation Translate<TWriter>(Detection detection, ElasticOptions? options, Func<TextSpan, string, Diagnostic> unsupported,
+        (Func<TextSpan, string, Diagnostic> NotExpanded, Func<TextSpan, string, Diagnostic> Choice) foreachDiagnostics,
         Func<ElasticOptions, MappedDetection?, TWriter> newWriter, ElasticWrite<TWriter> write,
         Func<ElasticTranslation, TWriter, ElasticTranslation>? decorate = null)
         where TWriter : IElasticWriter
@@ -94,6 +97,12 @@ internal static class ElasticCommon
         string query;
         try
         {
+            detection = detection with
+            {
+                Stages = ForeachStatic.Expand(detection.Stages,
+                    (f, why) => mappingDiagnostics.Add(foreachDiagnostics.NotExpanded(f.Span, why)),
+                    (f, note) => mappingDiagnostics.Add(foreachDiagnostics.Choice(f.Span, note))),
+            };
             var profile = ElasticMapper.LoadProfile(options, mappingDiagnostics);
             var mapped = ElasticMapper.Map(detection, profile, options, mappingDiagnostics, unsupported);
             detection = mapped?.Detection ?? detection;

@@ -23,6 +23,15 @@ public static class ElasticDiagnostics
     /// <summary>EQL0005</summary>
     public static readonly DiagnosticDescriptor EqlSequenceNoteDescriptor = new("EQL0005", DiagnosticSeverity.Info, "How the EQL sequence stands for the transaction");
 
+    /// <summary>ESQ0007</summary>
+    public static readonly DiagnosticDescriptor EsqlForeachNotExpandedDescriptor = new("ESQ0007", DiagnosticSeverity.Error, "foreach cannot be expanded before the search runs");
+    /// <summary>ESQ0008</summary>
+    public static readonly DiagnosticDescriptor EsqlForeachChoiceDescriptor = new("ESQ0008", DiagnosticSeverity.Warning, "foreach expanded with a choice the reference leaves open");
+    /// <summary>EQL0010</summary>
+    public static readonly DiagnosticDescriptor EqlForeachNotExpandedDescriptor = new("EQL0010", DiagnosticSeverity.Error, "foreach cannot be expanded before the search runs");
+    /// <summary>EQL0011</summary>
+    public static readonly DiagnosticDescriptor EqlForeachChoiceDescriptor = new("EQL0011", DiagnosticSeverity.Warning, "foreach expanded with a choice the reference leaves open");
+
     /// <summary>All descriptors, in code order.</summary>
     public static IReadOnlyList<DiagnosticDescriptor> All { get; } = DiagnosticCatalog.Descriptors(typeof(ElasticDiagnostics));
 
@@ -41,4 +50,13 @@ public static class ElasticDiagnostics
     public static Diagnostic EqlSequenceDiffers(TextSpan span, string detail) => Make(EqlSequenceDiffersDescriptor, span, detail);
     /// <summary>What the sequence returns instead of the transaction's merged event, or how a time limit was rewritten.</summary>
     public static Diagnostic EqlSequenceNote(TextSpan span, string detail) => Make(EqlSequenceNoteDescriptor, span, detail);
+
+    /// <summary>A foreach whose fields or template are not known before the search runs; the ES|QL translation fails.</summary>
+    public static Diagnostic EsqlForeachNotExpanded(TextSpan span, string detail) => Make(EsqlForeachNotExpandedDescriptor, span, "foreach is not translated: " + detail);
+    /// <summary>A foreach expanded in an order or split the Search Reference does not fix; the translation is partial.</summary>
+    public static Diagnostic EsqlForeachChoice(TextSpan span, string detail) => Make(EsqlForeachChoiceDescriptor, span, "foreach was expanded into the stages it runs, but " + detail);
+    /// <summary>A foreach whose fields or template are not known before the search runs; the EQL translation fails.</summary>
+    public static Diagnostic EqlForeachNotExpanded(TextSpan span, string detail) => Make(EqlForeachNotExpandedDescriptor, span, "foreach is not translated: " + detail);
+    /// <summary>A foreach expanded in an order or split the Search Reference does not fix; the translation is partial.</summary>
+    public static Diagnostic EqlForeachChoice(TextSpan span, string detail) => Make(EqlForeachChoiceDescriptor, span, "foreach was expanded into the stages it runs, but " + detail);
 }

@@ -23,7 +23,7 @@ public static class EqlBackend
 
     /// <summary>Translates a lowered detection.</summary>
     public static ElasticTranslation Translate(Detection detection, ElasticOptions? options = null) =>
-        ElasticCommon.Translate(detection, options, ElasticDiagnostics.EqlUnsupported, (o, mapped) => new EqlWriter(o, mapped),
+        ElasticCommon.Translate(detection, options, ElasticDiagnostics.EqlUnsupported, (ElasticDiagnostics.EqlForeachNotExpanded, ElasticDiagnostics.EqlForeachChoice), (o, mapped) => new EqlWriter(o, mapped),
             (ref EqlWriter writer, Detection d) => writer.Write(d),
             (translation, writer) => translation with { Threshold = writer.Threshold });
 }
@@ -119,6 +119,9 @@ internal sealed partial class EqlWriter(ElasticOptions options, MappedDetection?
                     continue;
                 case UnsupportedStage u:
                     Error(u.Span, $"'{u.Command}' is not translated to EQL: {u.Reason}");
+                    continue;
+                case ForeachStage:
+                    // Not expanded: EQL0010 says why.
                     continue;
                 default:
                     Error(stage.Span, $"This {StageName(stage)} stage changes the events a later stage filters or counts; EQL has only filters and the head/tail pipes.");

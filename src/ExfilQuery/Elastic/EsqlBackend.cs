@@ -24,7 +24,7 @@ public static class EsqlBackend
 
     /// <summary>Translates a lowered detection.</summary>
     public static ElasticTranslation Translate(Detection detection, ElasticOptions? options = null) =>
-        ElasticCommon.Translate(detection, options, ElasticDiagnostics.EsqlUnsupported, (o, mapped) => new EsqlWriter(o, mapped), Write);
+        ElasticCommon.Translate(detection, options, ElasticDiagnostics.EsqlUnsupported, (ElasticDiagnostics.EsqlForeachNotExpanded, ElasticDiagnostics.EsqlForeachChoice), (o, mapped) => new EsqlWriter(o, mapped), Write);
 
     private static string Write(ref EsqlWriter writer, Detection detection)
     {
@@ -267,6 +267,9 @@ internal sealed class EsqlWriter(ElasticOptions options, MappedDetection? mapped
                 return;
             case UnsupportedStage u:
                 Error(u.Span, $"'{u.Command}' is not translated to ES|QL: {u.Reason}");
+                return;
+            case ForeachStage:
+                // Not expanded: ESQ0007 says why.
                 return;
             default:
                 Error(stage.Span, $"'{StageName(stage)}' is not translated to ES|QL yet.");

@@ -49,6 +49,12 @@ public static class EvaluationDiagnostics
     public static readonly DiagnosticDescriptor ExternalLookupMultivalueDescriptor = new("EVL0018", DiagnosticSeverity.Warning, "Multivalue input to an external lookup");
     /// <summary>EVL0019</summary>
     public static readonly DiagnosticDescriptor OutlierQuartilesDescriptor = new("EVL0019", DiagnosticSeverity.Warning, "outlier result depends on the quartile method");
+    /// <summary>EVL0050</summary>
+    public static readonly DiagnosticDescriptor ForeachTemplateDescriptor = new("EVL0050", DiagnosticSeverity.Error, "foreach template does not read for a field");
+    /// <summary>EVL0051</summary>
+    public static readonly DiagnosticDescriptor ForeachOrderDescriptor = new("EVL0051", DiagnosticSeverity.Warning, "foreach result depends on the order it visits fields");
+    /// <summary>EVL0052</summary>
+    public static readonly DiagnosticDescriptor ForeachAmbiguousSplitDescriptor = new("EVL0052", DiagnosticSeverity.Warning, "foreach wildcards split a field name in more than one way");
 
     /// <summary>All descriptors, in code order.</summary>
     public static ImmutableArray<DiagnosticDescriptor> All { get; } = DiagnosticCatalog.Descriptors(typeof(EvaluationDiagnostics));
@@ -112,6 +118,13 @@ public static class EvaluationDiagnostics
     public static Diagnostic OutlierQuartiles(TextSpan span, string field, int values) =>
         Make(OutlierQuartilesDescriptor, span, string.Create(System.Globalization.CultureInfo.InvariantCulture,
             $"Splunk's reference does not say how outlier computes the 25th and 75th percentiles of '{field}'; interpolating between the closest ranks (as exactperc, what the evaluator does) and taking the nearest rank disagree on {values} value(s) here, so the result may differ from Splunk's."));
+    /// <summary>A foreach template that, with one field's placeholders replaced, does not parse or lower.</summary>
+    public static Diagnostic ForeachTemplate(TextSpan span, string field, string text, Diagnostic inner) =>
+        Make(ForeachTemplateDescriptor, span, $"With the field '{field}' the foreach template reads '{text.Trim()}', which does not parse or lower ({inner.Code}: {inner.Message}); that iteration is skipped.");
+    /// <summary>A foreach whose result depends on the order of its fields.</summary>
+    public static Diagnostic ForeachOrder(TextSpan span, string detail) => Make(ForeachOrderDescriptor, span, detail[..1].ToUpperInvariant() + detail[1..]);
+    /// <summary>A foreach pattern that splits a field name in more than one way.</summary>
+    public static Diagnostic ForeachAmbiguousSplit(TextSpan span, string detail) => Make(ForeachAmbiguousSplitDescriptor, span, detail[..1].ToUpperInvariant() + detail[1..]);
     /// <summary>A diagnostic of a search run by map, reported with its own code and severity at the map command.</summary>
     public static Diagnostic InnerDiagnostic(TextSpan span, Diagnostic inner) => new(inner.Code, inner.Severity, "In a search run by map: " + inner.Message, span);
 }

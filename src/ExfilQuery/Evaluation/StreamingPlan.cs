@@ -109,7 +109,7 @@ internal sealed class StreamingPlan
         FilterStage f => !HasSubsearch(f.Predicate),
         EvalStage or AggregateStage or RenameStage or ProjectStage or DedupStage or SortStage or LimitStage or BinStage
             or FillNullStage or ExtractStage or RegexFilterStage or LookupStage or ExpandStage or MakeMultivalueStage
-            or ConvertStage or SpathStage or TopStage or TransactionStage or IpLocationStage or XmlKvStage or UnsupportedStage => true,
+            or ConvertStage or SpathStage or TopStage or TransactionStage or IpLocationStage or XmlKvStage or ForeachStage or UnsupportedStage => true,
         _ => false,
     };
 
@@ -123,10 +123,11 @@ internal sealed class StreamingPlan
     };
 
     /// <summary>Stages that take one row and give it back (changed or not) or drop it, reading nothing but that
-    /// row: they run the same one row at a time as over the whole list.</summary>
+    /// row: they run the same one row at a time as over the whole list. foreach qualifies: its templates hold only
+    /// such stages, and the fields it visits are the row's own.</summary>
     public static bool IsRowWise(Stage stage) => stage switch
     {
-        FilterStage or EvalStage or RenameStage or RegexFilterStage or ExtractStage or ProjectStage or BinStage or ConvertStage => true,
+        FilterStage or EvalStage or RenameStage or RegexFilterStage or ExtractStage or ProjectStage or BinStage or ConvertStage or ForeachStage => true,
         MakeMultivalueStage m => m.Delimiter is not null,
         FillNullStage f => f.Fields.Length > 0,
         _ => false,

@@ -8,6 +8,23 @@ namespace ExfilQuery.Ir;
 
 public static partial class Lowering
 {
+    /// <summary>Lowers a foreach template after its placeholders were replaced: <paramref name="pipeline"/> is the
+    /// template's pipeline in <paramref name="parse"/>, and <paramref name="map"/> gives each span its place in the text
+    /// the user wrote.</summary>
+    internal static (ImmutableArray<Stage> Stages, ImmutableArray<Diagnostic> Diagnostics) LowerTemplate(ParseResult parse, Pipeline pipeline, Func<TextSpan, TextSpan> map)
+    {
+        var lowerer = new Lowerer(parse, map);
+        try
+        {
+            var detection = lowerer.LowerPipeline(pipeline);
+            return (detection.Stages, [.. lowerer.Diagnostics]);
+        }
+        catch (InsufficientExecutionStackException)
+        {
+            return ([], [DiagnosticFacts.NestingTooDeep(map(pipeline.Span), 0)]);
+        }
+    }
+
     private sealed partial class Lowerer
     {
         /// <summary>map, top/rare, transaction, iplocation and xmlkv, with the defaults of Splunk's Search
@@ -71,6 +88,8 @@ public static partial class Lowering
                     return new XmlKvStage(x.Field?.Name ?? "_raw", Option(x.Options, "maxinputs") is { } mi ? IntOption(mi, "xmlkv") ?? 50000 : 50000);
                 case GenericCommand g when g.CommandName.Equals("outlier", StringComparison.OrdinalIgnoreCase):
                     return LowerOutlier(g);
+                case GenericCommand g when g.CommandName.Equals("foreach", StringComparison.OrdinalIgnoreCase):
+                    return LowerForeach(g);
                 default:
                     return new UnsupportedStage(command.Name, $"'{command.Name}' is not modelled in the detection IR yet.");
             }
@@ -134,6 +153,71 @@ public static partial class Lowering
                 return new UnsupportedStage("outlier", error);
             }
             return new OutlierStage(remove, param, useLower ?? false, mark ?? false, fields.ToImmutable());
+        }
+
+        /// <summary>foreach (Splunk Search Reference, "foreach"): <c>[mode=multifield]</c>, the field list, the options
+        /// fieldstr/matchstr/matchseg1..3 (their placeholders), then the subsearch holding the template. The template is
+        /// kept as text, because Splunk replaces the placeholders as text before the commands are read: a field name
+        /// may change how the template parses (<c>&lt;&lt;FIELD&gt;&gt;</c> bare versus in single quotes). It is
+        /// lowered here once, placeholders and all, only to check that it holds streaming commands.</summary>
+        private Stage LowerForeach(GenericCommand g)
+        {
+            var tokens = new List<(string Text, TextSpan Span)>();
+            Subsearch? template = null;
+            foreach (var argument in g.Arguments)
+            {
+                if (template is not null || argument is not (TokenArgument or SubsearchArgument))
+                    return ForeachError(Map(argument), "expected the options and fields, then one subsearch [...] with the template, and nothing after it.");
+                if (argument is SubsearchArgument s) template = s.Subsearch;
+                else tokens.Add((Unquote(((TokenArgument)argument).Text), Map(argument)));
+            }
+            if (template is null) return ForeachError(Map(g), "expected a subsearch [...] with the template.");
+            var options = new Dictionary<string, string>(StringComparer.Ordinal);
+            var patterns = ImmutableArray.CreateBuilder<string>();
+            for (var i = 0; i < tokens.Count; i++)
+            {
+                if (i + 2 < tokens.Count && tokens[i + 1].Text == "=")
+                {
+                    var name = tokens[i].Text.ToLowerInvariant();
+                    if (name is not ("mode" or "fieldstr" or "matchstr" or "matchseg1" or "matchseg2" or "matchseg3" or "itemstr" or "iterstr"))
+                        return ForeachError(tokens[i].Span, $"'{tokens[i].Text}' is not an option of foreach (mode, fieldstr, matchstr, matchseg1-3, itemstr, iterstr).");
+                    options[name] = tokens[i + 2].Text;
+                    i += 2;
+                }
+                else if (tokens[i].Text != ",") patterns.Add(tokens[i].Text);
+            }
+            var mode = options.GetValueOrDefault("mode", "multifield").ToLowerInvariant();
+            if (mode != "multifield")
+            {
+                if (mode is "multivalue" or "json_array" or "auto_collections")
+                    return new UnsupportedStage("foreach", $"mode={mode} iterates over the values of one field, with <<ITEM>> standing for a value rather than for text; only the default multifield mode is modelled.");
+                return ForeachError(Map(g), $"mode={mode} is not a foreach mode (multifield, multivalue, json_array, auto_collections).");
+            }
+            if (options.ContainsKey("itemstr") || options.ContainsKey("iterstr"))
+                return ForeachError(Map(g), "itemstr and iterstr apply to the multivalue, json_array and auto_collections modes, not to multifield.");
+            if (patterns.Count == 0) return ForeachError(Map(g), "expected at least one field name or wildcard pattern.");
+            var open = template.Span.Start;
+            var text = parse.ExpandedText[(open + 1)..(template.Span.End - 1)];
+            var stage = new ForeachStage(
+                patterns.ToImmutable(),
+                text,
+                options.GetValueOrDefault("fieldstr", "<<FIELD>>"),
+                options.GetValueOrDefault("matchstr", "<<MATCHSTR>>"),
+                [options.GetValueOrDefault("matchseg1", "<<MATCHSEG1>>"), options.GetValueOrDefault("matchseg2", "<<MATCHSEG2>>"), options.GetValueOrDefault("matchseg3", "<<MATCHSEG3>>")])
+            {
+                TemplateSpans = [.. Enumerable.Range(open + 1, text.Length).Select(i => parse.MapToOriginal(new TextSpan(i, 1)))],
+            };
+            if (ForeachTemplate.WhyNotModelled(stage) is { } why) return new UnsupportedStage("foreach", why);
+            var scratch = new Lowerer(parse).LowerPipeline(template.Pipeline);
+            if (scratch.Stages.FirstOrDefault(x => !ForeachTemplate.IsTemplateStage(x)) is { } other)
+                return new UnsupportedStage("foreach", ForeachTemplate.NotStreaming(other));
+            return stage;
+        }
+
+        private UnsupportedStage ForeachError(TextSpan span, string detail)
+        {
+            Diagnostics.Add(DiagnosticFacts.InvalidArgumentValue(span, "foreach", detail));
+            return new UnsupportedStage("foreach", detail);
         }
 
         /// <summary>A Splunk Boolean argument: true/t/1/yes/y or false/f/0/no/n in any case; null otherwise.</summary>

@@ -40,11 +40,14 @@ public static partial class Lowering
         return new LoweringResult(detection, lowerer.Diagnostics.OrderBy(d => d.Span.Start).ThenBy(d => d.Code, StringComparer.Ordinal).ToImmutableArray());
     }
 
-    private sealed partial class Lowerer(ParseResult parse)
+    /// <param name="parse">The search being lowered.</param>
+    /// <param name="spanMap">Maps a syntax span to the text the user wrote, when that is not <paramref name="parse"/>'s
+    /// own map (a substituted foreach template).</param>
+    private sealed partial class Lowerer(ParseResult parse, Func<TextSpan, TextSpan>? spanMap = null)
     {
         public List<Diagnostic> Diagnostics { get; } = [];
 
-        private TextSpan Map(SyntaxNode node) => parse.MapToOriginal(node.Span);
+        private TextSpan Map(SyntaxNode node) => spanMap is null ? parse.MapToOriginal(node.Span) : spanMap(node.Span);
 
         public Detection LowerPipeline(Pipeline pipeline)
         {
@@ -231,7 +234,7 @@ public static partial class Lowering
                     return new SpathStage(Opt("input") ?? "_raw", path, Opt("output") ?? path);
                 }
                 case MapCommand or TopCommand or TransactionCommand or IplocationCommand or XmlkvCommand:
-                case GenericCommand { CommandName: var name } when name.Equals("outlier", StringComparison.OrdinalIgnoreCase):
+                case GenericCommand { CommandName: var name } when name.Equals("outlier", StringComparison.OrdinalIgnoreCase) || name.Equals("foreach", StringComparison.OrdinalIgnoreCase):
                     return LowerMoreCommand(command);
                 case MacroCommand m:
                     Diagnostics.Add(DiagnosticFacts.CannotLower(Map(m), $"The undefined macro {m.Text} has no known meaning."));

@@ -146,5 +146,22 @@ public sealed record XmlKvStage(string Field, int MaxInputs) : Stage;
 /// <see cref="Mark"/>.</summary>
 public sealed record OutlierStage(bool Remove, double Param, bool UseLower, bool Mark, ImmutableArray<string> Fields) : Stage;
 
+/// <summary>foreach in its default multifield mode (Splunk Search Reference, "foreach"): for each field a pattern
+/// names, <see cref="Template"/> (the subsearch's text) with the placeholders replaced as text is parsed and run on the
+/// row, in place. A pattern without <c>*</c> names its field whether the row has it or not; a pattern with <c>*</c>
+/// matches the fields the row has when the stage starts (see <see cref="ForeachTemplate"/> for the order and the
+/// choices the reference leaves open).</summary>
+/// <param name="Patterns">The field list, as written.</param>
+/// <param name="Template">The subsearch between its brackets, from the macro-expanded text.</param>
+/// <param name="FieldPlaceholder">fieldstr (default <c>&lt;&lt;FIELD&gt;&gt;</c>): replaced by the whole field name.</param>
+/// <param name="MatchPlaceholder">matchstr (<c>&lt;&lt;MATCHSTR&gt;&gt;</c>): replaced by the part <c>*</c> matched.</param>
+/// <param name="SegmentPlaceholders">matchseg1..3 (<c>&lt;&lt;MATCHSEG1&gt;&gt;</c>...): the part each <c>*</c> matched.</param>
+public sealed record ForeachStage(ImmutableArray<string> Patterns, string Template, string FieldPlaceholder, string MatchPlaceholder, ImmutableArray<string> SegmentPlaceholders) : Stage
+{
+    /// <summary>For each character of <see cref="Template"/>, its span in the text the user wrote (the macro call for
+    /// text that came from a macro), so that spans of a substituted template point there.</summary>
+    public ImmutableArray<Text.TextSpan> TemplateSpans { get; init; } = [];
+}
+
 /// <summary>A command the IR does not model yet; backends report it with its span.</summary>
 public sealed record UnsupportedStage(string Command, string Reason) : Stage;

@@ -48,7 +48,7 @@ public static class KqlBackend
         }
         var diagnostics = Order(writer.Diagnostics.ToImmutableArray());
         var status = diagnostics.Any(d => d.IsError) ? TranslationStatus.Failed
-            : diagnostics.Any(d => d.Code is "KQL0002" or "KQL0003") ? TranslationStatus.Partial
+            : diagnostics.Any(d => d.Code is "KQL0002" or "KQL0003" or "KQL0012") ? TranslationStatus.Partial
             : TranslationStatus.Full;
         return new KqlTranslation(status, status == TranslationStatus.Failed ? null : query, diagnostics)
         {
@@ -87,7 +87,10 @@ internal sealed partial class KqlWriter(KqlOptions options)
         var lets = new List<string>();
         var sourceFilters = new List<string>();
         _currentSpan = detection.Source.Span;
-        var stages = detection.Stages;
+        // foreach becomes the stages it runs where its fields are known; elsewhere it stays and is refused here.
+        var stages = ForeachStatic.Expand(detection.Stages,
+            (f, why) => Diagnostics.Add(DiagnosticFacts.KqlForeachNotExpanded(f.Span, why)),
+            (f, note) => Diagnostics.Add(DiagnosticFacts.KqlForeachChoice(f.Span, note)));
         string sourceText;
         if (detection.Source is EventsSource && !Profile.IsIdentity)
         {
@@ -270,6 +273,9 @@ internal sealed partial class KqlWriter(KqlOptions options)
                 return WriteSpath(s);
             case IpLocationStage i:
                 return WriteIpLocation(i);
+            case ForeachStage:
+                // Not expanded (ForeachStatic said why, KQL0011): the translation fails.
+                return null;
             case RegexFilterStage r:
                 return RegexGroups.Named(r.Regex, out var re2) is null
                     ? Unsupported(r, "This regular expression uses syntax RE2 lacks (lookaround, backreferences, atomic groups).")

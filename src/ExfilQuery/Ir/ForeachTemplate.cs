@@ -1,0 +1,244 @@
+using System.Collections.Immutable;
+using System.Text;
+using ExfilQuery.Diagnostics;
+using ExfilQuery.Syntax;
+using ExfilQuery.Text;
+
+namespace ExfilQuery.Ir;
+
+/// <summary>One field a foreach visits: its name, the pattern that named it and what each <c>*</c> of the pattern
+/// matched (none for a pattern without <c>*</c>).</summary>
+internal sealed record ForeachVisit(string Field, string Pattern, ImmutableArray<string> Segments)
+{
+    /// <summary>True when the pattern has a <c>*</c> (the field was found among the row's fields).</summary>
+    public bool FromWildcard => Pattern.Contains('*', StringComparison.Ordinal);
+
+    /// <summary>True when the pattern's <c>*</c>s could split the name in more than one way (<c>a*b*</c> on
+    /// <c>a1b2b3</c>); <see cref="Segments"/> then holds the leftmost split.</summary>
+    public bool Ambiguous { get; init; }
+}
+
+/// <summary>A foreach template with one field's placeholders replaced, parsed and lowered: the stages to run (spans
+/// in the text the user wrote), or the errors that stop it.</summary>
+internal sealed record ForeachIteration(ForeachVisit Visit, string Text, ImmutableArray<Stage> Stages, ImmutableArray<Diagnostic> Errors)
+{
+    /// <summary>True when the template read without errors.</summary>
+    public bool Ok => Errors.IsEmpty;
+
+    /// <summary>The fields the iteration's eval stages assign.</summary>
+    public IEnumerable<string> Writes => Stages.OfType<EvalStage>().SelectMany(e => e.Assignments.Select(a => a.Field));
+}
+
+/// <summary>What <see cref="ForeachStage"/> means, shared by the evaluator (per row) and the backends (expanded
+/// statically when the fields are known). Splunk Search Reference, "foreach": the placeholders are "just a string
+/// replacement" in the subsearch, which may hold any streaming command in multifield mode. Where the reference is
+/// silent this decides, and says so where it matters (a diagnostic):
+/// <list type="bullet">
+/// <item>Fields are visited pattern by pattern, as written; within a pattern in the ordinal (byte) order of their
+/// names, Splunk's lexicographical order; a field named by an earlier pattern is not visited again.</item>
+/// <item>A wildcard pattern matches the fields the row has when foreach starts (a field with no value is not there,
+/// as in the reference's first example, where a row without <c>www2</c> still gets its total); a pattern without
+/// <c>*</c> names its field even when the row lacks it (the reference's third example creates fields that way).</item>
+/// <item><c>*</c> does not match a name starting with <c>_</c> (<c>_time</c>, <c>_raw</c>) unless the pattern starts
+/// with <c>_</c>: in the reference's license-usage example <c>foreach * [eval &lt;&lt;FIELD&gt;&gt;=... /1024]</c>
+/// leaves <c>_time</c> as it was.</item>
+/// <item>Several <c>*</c> split a name at the leftmost places that fit; <c>&lt;&lt;MATCHSTR&gt;&gt;</c> with such a
+/// pattern is not modelled; a <c>&lt;&lt;MATCHSEG&gt;&gt;</c> beyond the pattern's <c>*</c>s becomes empty.</item>
+/// </list></summary>
+internal static class ForeachTemplate
+{
+    /// <summary>The template is parsed inside the same command it came from, so that it is read as Splunk's parser
+    /// reads a subsearch (<c>[eval ...]</c> without a pipe, an implicit search first).</summary>
+    private const string Wrapper = "| foreach x [";
+
+    /// <summary>Why a foreach cannot be modelled at all, or null.</summary>
+    public static string? WhyNotModelled(ForeachStage stage) =>
+        stage.MatchPlaceholder.Length > 0 && stage.Template.Contains(stage.MatchPlaceholder, StringComparison.Ordinal)
+            && stage.Patterns.FirstOrDefault(p => p.Count(c => c == '*') > 1) is { } several
+            ? $"the template uses {stage.MatchPlaceholder} with the pattern '{several}', which has several wildcards; the Search Reference does not say what it stands for then (use {stage.SegmentPlaceholders[0]} ...)."
+            : null;
+
+    /// <summary>Stages a foreach template may hold: streaming commands that read and change one row.</summary>
+    public static bool IsTemplateStage(Stage stage) => stage switch
+    {
+        FilterStage or EvalStage or RenameStage or RegexFilterStage or ExtractStage or ConvertStage => true,
+        ProjectStage p => p.Mode != ProjectMode.Table,
+        MakeMultivalueStage m => m.Delimiter is not null,
+        FillNullStage f => f.Fields.Length > 0,
+        BinStage b => b.BinSpan is not null,
+        _ => false,
+    };
+
+    /// <summary>Why a template stage is refused.</summary>
+    public static string NotStreaming(Stage stage) => stage is UnsupportedStage u
+        ? $"the template holds '{u.Command}', which is not modelled ({u.Reason})"
+        : $"the template holds {stage.GetType().Name.Replace("Stage", "", StringComparison.Ordinal).ToLowerInvariant()}, which is not a streaming command that reads one row; foreach in multifield mode runs streaming commands only (Search Reference, \"foreach\").";
+
+    /// <summary>The fields a foreach visits, in order, given the fields present when it starts.</summary>
+    public static List<ForeachVisit> Visits(ForeachStage stage, IEnumerable<string> present)
+    {
+        var sorted = present.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        var visited = new HashSet<string>(StringComparer.Ordinal);
+        var visits = new List<ForeachVisit>();
+        foreach (var pattern in stage.Patterns)
+        {
+            if (!pattern.Contains('*', StringComparison.Ordinal))
+            {
+                if (visited.Add(pattern)) visits.Add(new ForeachVisit(pattern, pattern, []));
+                continue;
+            }
+            foreach (var field in sorted)
+                if (Match(pattern, field) is { } visit && visited.Add(field)) visits.Add(visit);
+        }
+        return visits;
+    }
+
+    /// <summary>The visit of <paramref name="field"/> by a wildcard pattern, or null when it does not match.</summary>
+    public static ForeachVisit? Match(string pattern, string field)
+    {
+        if (field.StartsWith('_') && !pattern.StartsWith('_')) return null;
+        if (!pattern.Contains('*', StringComparison.Ordinal)) return field == pattern ? new ForeachVisit(field, pattern, []) : null;
+        var parts = pattern.Split('*');
+        var left = Split(parts, field, leftmost: true);
+        if (left is null) return null;
+        var right = Split(parts, field, leftmost: false)!;
+        return new ForeachVisit(field, pattern, left.Value) { Ambiguous = !left.Value.SequenceEqual(right.Value, StringComparer.Ordinal) };
+    }
+
+    /// <summary>What each <c>*</c> matched, the literal parts placed leftmost (or rightmost); null when no placing fits.</summary>
+    private static ImmutableArray<string>? Split(string[] parts, string field, bool leftmost)
+    {
+        var first = parts[0];
+        var last = parts[^1];
+        if (field.Length < first.Length + last.Length || !field.StartsWith(first, StringComparison.Ordinal) || !field.EndsWith(last, StringComparison.Ordinal)) return null;
+        var end = field.Length - last.Length;
+        var starts = new int[parts.Length];
+        starts[0] = 0;
+        starts[^1] = end;
+        if (leftmost)
+        {
+            var pos = first.Length;
+            for (var i = 1; i < parts.Length - 1; i++)
+            {
+                var at = field.IndexOf(parts[i], pos, end - pos, StringComparison.Ordinal);
+                if (at < 0) return null;
+                starts[i] = at;
+                pos = at + parts[i].Length;
+            }
+        }
+        else
+        {
+            var pos = end;
+            for (var i = parts.Length - 2; i >= 1; i--)
+            {
+                var from = first.Length;
+                var at = parts[i].Length == 0 ? pos
+                    : pos - parts[i].Length < from ? -1
+                    : field.LastIndexOf(parts[i], pos - 1, pos - from, StringComparison.Ordinal);
+                if (at < 0 || at + parts[i].Length > pos) return null;
+                starts[i] = at;
+                pos = at;
+            }
+        }
+        var segments = ImmutableArray.CreateBuilder<string>(parts.Length - 1);
+        for (var i = 0; i < parts.Length - 1; i++)
+            segments.Add(field[(starts[i] + parts[i].Length)..starts[i + 1]]);
+        return segments.MoveToImmutable();
+    }
+
+    /// <summary>The template with the visit's placeholders replaced, scanning left to right (the longest placeholder
+    /// first where several start at one place), and where each replacement went.</summary>
+    public static (string Text, ImmutableArray<(int From, int To, int TemplateFrom, int TemplateTo)> Regions) Substitute(ForeachStage stage, ForeachVisit visit)
+    {
+        var values = new List<(string Placeholder, string Value)>
+        {
+            (stage.FieldPlaceholder, visit.Field),
+            (stage.MatchPlaceholder, visit.Segments.Length == 1 ? visit.Segments[0] : string.Concat(visit.Segments)),
+        };
+        for (var i = 0; i < stage.SegmentPlaceholders.Length; i++)
+            values.Add((stage.SegmentPlaceholders[i], i < visit.Segments.Length ? visit.Segments[i] : ""));
+        values = values.Where(v => v.Placeholder.Length > 0).OrderByDescending(v => v.Placeholder.Length).ToList();
+        var template = stage.Template;
+        var sb = new StringBuilder(template.Length);
+        var regions = ImmutableArray.CreateBuilder<(int, int, int, int)>();
+        for (var i = 0; i < template.Length;)
+        {
+            var hit = values.FindIndex(v => template.AsSpan(i).StartsWith(v.Placeholder, StringComparison.Ordinal));
+            if (hit < 0)
+            {
+                sb.Append(template[i++]);
+                continue;
+            }
+            var (placeholder, value) = values[hit];
+            regions.Add((sb.Length, sb.Length + value.Length, i, i + placeholder.Length));
+            sb.Append(value);
+            i += placeholder.Length;
+        }
+        return (sb.ToString(), regions.ToImmutable());
+    }
+
+    /// <summary>Replaces the visit's placeholders, parses the text as the subsearch it was and lowers it. Errors
+    /// (a substituted name that breaks the syntax, a command that is not streaming) are returned, never thrown.</summary>
+    public static ForeachIteration Expand(ForeachStage stage, ForeachVisit visit)
+    {
+        var (text, regions) = Substitute(stage, visit);
+        TextSpan MapSpan(TextSpan span) => ToUserText(stage, regions, text.Length, span);
+        var parse = Spl.Parse(Wrapper + text + "]", ParseOptions.Default);
+        var errors = parse.Diagnostics.Where(d => d.IsError).Select(d => d.WithSpan(MapSpan(d.Span))).ToImmutableArray();
+        if (!errors.IsEmpty) return new ForeachIteration(visit, text, [], errors);
+        if (parse.Pipeline.Commands is not [GenericCommand { Arguments: [TokenArgument, SubsearchArgument sub] }])
+            return new ForeachIteration(visit, text, [], [DiagnosticFacts.CannotLower(stage.Span, "the substituted template is no longer one subsearch (the field name holds a bracket).")]);
+        var (stages, diagnostics) = Lowering.LowerTemplate(parse, sub.Subsearch.Pipeline, MapSpan);
+        errors = diagnostics.Where(d => d.IsError).ToImmutableArray();
+        if (errors.IsEmpty && stages.FirstOrDefault(s => !IsTemplateStage(s)) is { } other)
+            errors = [DiagnosticFacts.CannotLower(other.Span, NotStreaming(other))];
+        return new ForeachIteration(visit, text, errors.IsEmpty ? stages : [], errors);
+    }
+
+    /// <summary>Maps a span of the wrapped, substituted text to the text the user wrote: text a replacement wrote maps
+    /// to the placeholder it replaced, the rest to where the template has it.</summary>
+    private static TextSpan ToUserText(ForeachStage stage, ImmutableArray<(int From, int To, int TemplateFrom, int TemplateTo)> regions, int length, TextSpan span)
+    {
+        var spans = stage.TemplateSpans;
+        if (spans.IsEmpty) return stage.Span;
+        int Template(int offset, bool end)
+        {
+            var x = Math.Clamp(offset - Wrapper.Length, 0, length);
+            var shift = 0;
+            foreach (var (from, to, templateFrom, templateTo) in regions)
+            {
+                if (end ? x <= from : x < from) break;
+                if (end ? x <= to : x < to) return end ? templateTo : templateFrom;
+                shift = templateTo - to;
+            }
+            return Math.Clamp(x + shift, 0, spans.Length);
+        }
+        var start = Math.Min(Template(span.Start, false), spans.Length - 1);
+        var stop = Template(span.End, true);
+        return stop <= start ? new TextSpan(spans[start].Start, 0) : TextSpan.FromBounds(spans[start].Start, Math.Max(spans[start].Start, spans[stop - 1].End));
+    }
+
+    /// <summary>When several iterations write one field and at least one field was found by a wildcard (so the order
+    /// is this model's choice), the field; null otherwise.</summary>
+    public static string? OrderDependentField(IReadOnlyList<ForeachIteration> iterations)
+    {
+        if (iterations.Count < 2 || !iterations.Any(i => i.Visit.FromWildcard)) return null;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var iteration in iterations)
+            foreach (var field in iteration.Writes.Distinct(StringComparer.Ordinal))
+                if (!seen.Add(field)) return field;
+        return null;
+    }
+
+    /// <summary>The note for <see cref="OrderDependentField"/>.</summary>
+    public static string OrderNote(string field) =>
+        $"foreach visits the fields a wildcard matches in the ordinal order of their names (the Search Reference does not say in which order Splunk visits them), and several iterations write '{field}', so its value may depend on that order.";
+
+    /// <summary>True when the template uses a MATCHSEG placeholder, which an ambiguous split changes.</summary>
+    public static bool UsesSegments(ForeachStage stage) =>
+        stage.SegmentPlaceholders.Any(p => p.Length > 0 && stage.Template.Contains(p, StringComparison.Ordinal));
+
+    /// <summary>The note for an ambiguous split of a field name.</summary>
+    public static string SplitNote(ForeachVisit visit) =>
+        $"the pattern '{visit.Pattern}' can split '{visit.Field}' in more than one way; the template's segments take the leftmost split ({string.Join(", ", visit.Segments.Select(s => "'" + s + "'"))}), and the Search Reference does not say which one Splunk takes.";
+}
