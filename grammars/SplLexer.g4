@@ -51,7 +51,8 @@ S_TERM_LP : 'TERM(' -> type(TERM_LP) ;
 S_CASE_LP : 'CASE(' -> type(CASE_LP) ;
 S_SEARCH options { caseInsensitive = true; } : 'search' -> type(SEARCH) ;
 S_MACRO : MACRO_F -> type(MACRO) ;
-S_WORD : WORD_F -> type(WORD) ;
+// A word may hold foreach placeholders (<<FIELD>>), which Splunk replaces as text before reading the template.
+S_WORD : ( WORD_F | TEMPLATE_F )+ -> type(WORD) ;
 S_ERROR : . -> type(ERROR_CHAR) ;
 
 // ---------------------------------------------------------------- COMMAND: the command name after `|`
@@ -190,7 +191,7 @@ A_FROM options { caseInsensitive = true; } : 'from' -> type(FROM) ;
 OUTPUT options { caseInsensitive = true; } : 'output' ;
 OUTPUTNEW options { caseInsensitive = true; } : 'outputnew' ;
 A_MACRO : MACRO_F -> type(MACRO) ;
-A_WORD : WORD_F -> type(WORD) ;
+A_WORD : ( WORD_F | TEMPLATE_F )+ -> type(WORD) ;
 A_ERROR : . -> type(ERROR_CHAR) ;
 
 // ---------------------------------------------------------------- shared fragments

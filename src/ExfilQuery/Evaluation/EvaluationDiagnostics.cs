@@ -122,9 +122,9 @@ public static class EvaluationDiagnostics
     public static Diagnostic ForeachTemplate(TextSpan span, string field, string text, Diagnostic inner) =>
         Make(ForeachTemplateDescriptor, span, $"With the field '{field}' the foreach template reads '{text.Trim()}', which does not parse or lower ({inner.Code}: {inner.Message}); that iteration is skipped.");
     /// <summary>A foreach whose result depends on the order of its fields.</summary>
-    public static Diagnostic ForeachOrder(TextSpan span, string detail) => Make(ForeachOrderDescriptor, span, detail[..1].ToUpperInvariant() + detail[1..]);
+    public static Diagnostic ForeachOrder(TextSpan span, string detail) => Make(ForeachOrderDescriptor, span, "In foreach, " + detail);
     /// <summary>A foreach pattern that splits a field name in more than one way.</summary>
-    public static Diagnostic ForeachAmbiguousSplit(TextSpan span, string detail) => Make(ForeachAmbiguousSplitDescriptor, span, detail[..1].ToUpperInvariant() + detail[1..]);
+    public static Diagnostic ForeachAmbiguousSplit(TextSpan span, string detail) => Make(ForeachAmbiguousSplitDescriptor, span, "In foreach, " + detail);
     /// <summary>A diagnostic of a search run by map, reported with its own code and severity at the map command.</summary>
     public static Diagnostic InnerDiagnostic(TextSpan span, Diagnostic inner) => new(inner.Code, inner.Severity, "In a search run by map: " + inner.Message, span);
 }

@@ -104,7 +104,7 @@ internal static class ForeachStatic
         var stages = iteration.Stages;
         if (stages.FirstOrDefault(s => s is not (EvalStage or FilterStage)) is { } other)
         {
-            reason = $"'{field}' may have no value in some rows, where Splunk's foreach skips it; only eval and where templates can be made to skip it, and this one holds {other.GetType().Name.Replace("Stage", "", StringComparison.Ordinal).ToLowerInvariant()}.";
+            reason = $"'{field}' may have no value in some rows, where Splunk's foreach skips it; only eval and where templates can be made to skip it, and this one holds {ForeachTemplate.StageName(other)}.";
             return null;
         }
         var writes = stages.SelectMany(s => s is EvalStage e ? e.Assignments.Select(a => a.Field) : [""]).ToList();

@@ -72,7 +72,15 @@ internal static class ForeachTemplate
     /// <summary>Why a template stage is refused.</summary>
     public static string NotStreaming(Stage stage) => stage is UnsupportedStage u
         ? $"the template holds '{u.Command}', which is not modelled ({u.Reason})"
-        : $"the template holds {stage.GetType().Name.Replace("Stage", "", StringComparison.Ordinal).ToLowerInvariant()}, which is not a streaming command that reads one row; foreach in multifield mode runs streaming commands only (Search Reference, \"foreach\").";
+        : $"the template holds {StageName(stage)}, which is not a streaming command that reads one row; foreach in multifield mode runs streaming commands only (Search Reference, \"foreach\").";
+
+    /// <summary>The SPL name of a stage, for messages.</summary>
+    public static string StageName(Stage stage) => stage switch
+    {
+        AggregateStage a => a.Command,
+        ProjectStage { Mode: ProjectMode.Table } => "table",
+        _ => stage.GetType().Name.Replace("Stage", "", StringComparison.Ordinal).ToLowerInvariant(),
+    };
 
     /// <summary>The fields a foreach visits, in order, given the fields present when it starts.</summary>
     public static List<ForeachVisit> Visits(ForeachStage stage, IEnumerable<string> present)
@@ -232,7 +240,7 @@ internal static class ForeachTemplate
 
     /// <summary>The note for <see cref="OrderDependentField"/>.</summary>
     public static string OrderNote(string field) =>
-        $"foreach visits the fields a wildcard matches in the ordinal order of their names (the Search Reference does not say in which order Splunk visits them), and several iterations write '{field}', so its value may depend on that order.";
+        $"the fields a wildcard matches are visited in the ordinal order of their names (the Search Reference does not say in which order Splunk visits them), and several iterations write '{field}', so its value may depend on that order.";
 
     /// <summary>True when the template uses a MATCHSEG placeholder, which an ambiguous split changes.</summary>
     public static bool UsesSegments(ForeachStage stage) =>
