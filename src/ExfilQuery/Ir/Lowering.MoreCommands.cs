@@ -197,6 +197,7 @@ public static partial class Lowering
                 return ForeachError(Map(g), "itemstr and iterstr apply to the multivalue, json_array and auto_collections modes, not to multifield.");
             if (patterns.Count == 0) return ForeachError(Map(g), "expected at least one field name or wildcard pattern.");
             var open = template.Span.Start;
+            if (template.Span.Length < 2 || template.Span.End > parse.ExpandedText.Length) return ForeachError(Map(template), "expected the template between [ and ].");
             var text = parse.ExpandedText[(open + 1)..(template.Span.End - 1)];
             var stage = new ForeachStage(
                 patterns.ToImmutable(),
