@@ -267,6 +267,23 @@ public class ForeachTests
         Assert.That(seen, Is.EqualTo(17));
     }
 
+    /// <summary>The Kubernetes anomaly template as the corpus writes it ('<<MATCHSTR>>' quoted, names with ':'), run on
+    /// a row with a baseline: cpu:mem is 10 > 2 + 4 * 1, so it is reported with (10 - 2) / 1 = 8 standard deviations;
+    /// mem:disk is 1, not above 1 + 4 * 0.5.</summary>
+    [Test]
+    public void KubernetesAnomalyTemplateReportsTheFieldAboveItsBaseline()
+    {
+        string? template = null;
+        foreach (var c in TestData.ReadJsonLines(TestData.Shared("corpus", "splunk", "detections.public.jsonl")))
+            if (c.Id.StartsWith("0d42b295", StringComparison.Ordinal))
+                template = System.Text.RegularExpressions.Regex.Match(c.Search, @"\| foreach stdev_\* \[.*?\] \|").Value;
+        Assert.That(template, Is.Not.Null.And.Not.Empty);
+        var events = Json("""{"_time":1,"cpu:mem":"10","avg_cpu:mem":"2","stdev_cpu:mem":"1","mem:disk":"1","avg_mem:disk":"1","stdev_mem:disk":"0.5"}""");
+        var result = Run("* | eval anomalies = \"\" " + template + " table anomalies", events);
+        Assert.That(Rows(result), Is.EqualTo(new[] { "anomalies=cpu:mem ratio higher than average by 8 Standard Deviations. cpu:mem=10 avg_cpu:mem=2 'stdev_cpu:mem'=1, " }));
+        Assert.That(result.Diagnostics.Select(d => d.Code), Is.EqualTo(new[] { "EVL0051" }));
+    }
+
     /// <summary>linux_auditd_normalized_execve_process joins the EXECVE arguments a0, a1, ... with foreach a*: argc
     /// also starts with "a" and sorts after them, so Splunk's process_exec holds it too (in the order this model picks,
     /// with EVL0051).</summary>
