@@ -20,13 +20,66 @@ internal sealed record ForeachVisit(string Field, string Pattern, ImmutableArray
 
 /// <summary>A foreach template with one field's placeholders replaced, parsed and lowered: the stages to run (spans
 /// in the text the user wrote), or the errors that stop it.</summary>
-internal sealed record ForeachIteration(ForeachVisit Visit, string Text, ImmutableArray<Stage> Stages, ImmutableArray<Diagnostic> Errors)
+internal sealed partial record ForeachIteration(ForeachVisit Visit, string Text, ImmutableArray<Stage> Stages, ImmutableArray<Diagnostic> Errors)
 {
     /// <summary>True when the template read without errors.</summary>
     public bool Ok => Errors.IsEmpty;
 
-    /// <summary>The fields the iteration's eval stages assign.</summary>
-    public IEnumerable<string> Writes => Stages.OfType<EvalStage>().SelectMany(e => e.Assignments.Select(a => a.Field));
+    /// <summary>The fields the iteration's stages change (assign, rename to, extract, remove), or null when a stage
+    /// may change any field.</summary>
+    public ImmutableHashSet<string>? Writes { get; } = FieldUse(Stages, write: true);
+
+    /// <summary>The fields the iteration's stages read, or null when a stage may read any field.</summary>
+    public ImmutableHashSet<string>? Reads { get; } = FieldUse(Stages, write: false);
+
+    private static ImmutableHashSet<string>? FieldUse(ImmutableArray<Stage> stages, bool write)
+    {
+        var names = ImmutableHashSet.CreateBuilder<string>(StringComparer.Ordinal);
+        foreach (var stage in stages)
+        {
+            IEnumerable<string>? used = (stage, write) switch
+            {
+                (EvalStage e, true) => e.Assignments.Select(a => a.Field),
+                (EvalStage e, false) => e.Assignments.Select(a => StageReads.FieldsOf(a.Value)).Aggregate((IEnumerable<string>?)[], (all, x) => all is null || x is null ? null : all.Concat(x)),
+                (FilterStage, true) or (RegexFilterStage, true) => [],
+                (FilterStage f, false) => PredicateReads(f.Predicate),
+                (RenameStage r, _) => r.Pairs.Any(p => p.From.Contains('*', StringComparison.Ordinal)) ? null : r.Pairs.Select(p => write ? p.To : p.From).Concat(r.Pairs.Select(p => p.From)),
+                (RegexFilterStage r, false) => [r.Field],
+                (ExtractStage x, true) => x.SedMode ? [x.Field] : GroupNames().Matches(x.Regex).Select(m => m.Groups[1].Value),
+                (ExtractStage x, false) => [x.Field],
+                (ConvertStage c, _) => c.Conversions.Select(v => write ? v.Output : v.Field),
+                (MakeMultivalueStage m, _) => [m.Field],
+                (FillNullStage f, _) => f.Fields,
+                (BinStage b, _) => [write ? b.OutputField : b.Field],
+                (ProjectStage { Mode: ProjectMode.Remove } p, true) when !p.Fields.Any(n => n.Contains('*', StringComparison.Ordinal)) => p.Fields,
+                (ProjectStage, false) => [],
+                _ => null,
+            };
+            if (used is null) return null;
+            names.UnionWith(used);
+        }
+        return names.ToImmutable();
+    }
+
+    private static IEnumerable<string>? PredicateReads(Predicate predicate) => predicate switch
+    {
+        AndPredicate a => a.Operands.Select(PredicateReads).Aggregate((IEnumerable<string>?)[], (all, x) => all is null || x is null ? null : all.Concat(x)),
+        OrPredicate o => o.Operands.Select(PredicateReads).Aggregate((IEnumerable<string>?)[], (all, x) => all is null || x is null ? null : all.Concat(x)),
+        NotPredicate n => PredicateReads(n.Operand),
+        TruePredicate => [],
+        FieldMatchPredicate m => [m.Field],
+        FieldNotMatchPredicate m => [m.Field],
+        FieldExistsPredicate e => [e.Field],
+        CidrPredicate c => [c.Field],
+        FieldCompareRangePredicate r => [r.Field],
+        RawTermPredicate => ["_raw"],
+        TimeBoundPredicate => ["_time"],
+        ExpressionPredicate e => StageReads.FieldsOf(e.Expression),
+        _ => null,
+    };
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\(\?P?<([A-Za-z_][A-Za-z0-9_]*)>", System.Text.RegularExpressions.RegexOptions.CultureInvariant, 1000)]
+    private static partial System.Text.RegularExpressions.Regex GroupNames();
 }
 
 /// <summary>What <see cref="ForeachStage"/> means, shared by the evaluator (per row) and the backends (expanded
@@ -226,21 +279,41 @@ internal static class ForeachTemplate
         return stop <= start ? new TextSpan(spans[start].Start, 0) : TextSpan.FromBounds(spans[start].Start, Math.Max(spans[start].Start, spans[stop - 1].End));
     }
 
-    /// <summary>When several iterations write one field and at least one field was found by a wildcard (so the order
-    /// is this model's choice), the field; null otherwise.</summary>
+    /// <summary>When one iteration changes a field that another reads or changes, and at least one field was found by
+    /// a wildcard (so the order is this model's choice), that field ("*" when a stage may change or read any field);
+    /// null otherwise.</summary>
     public static string? OrderDependentField(IReadOnlyList<ForeachIteration> iterations)
     {
         if (iterations.Count < 2 || !iterations.Any(i => i.Visit.FromWildcard)) return null;
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        // What the iterations so far changed and read; "any" for a stage that may change or read any field.
+        var written = new HashSet<string>(StringComparer.Ordinal);
+        var read = new HashSet<string>(StringComparer.Ordinal);
+        bool writtenAny = false, readAny = false;
         foreach (var iteration in iterations)
-            foreach (var field in iteration.Writes.Distinct(StringComparer.Ordinal))
-                if (!seen.Add(field)) return field;
+        {
+            var (w, r) = (iteration.Writes, iteration.Reads);
+            // A change to what an earlier iteration changed or read, or a read of what an earlier one changed.
+            var conflict = w is null
+                ? (written.Count > 0 || read.Count > 0 || writtenAny || readAny ? "*" : null)
+                : Sorted(w).FirstOrDefault(x => written.Contains(x) || read.Contains(x)) ?? (w.Count > 0 && (writtenAny || readAny) ? Sorted(w).First() : null);
+            conflict ??= r is null
+                ? (written.Count > 0 || writtenAny ? "*" : null)
+                : Sorted(r).FirstOrDefault(written.Contains) ?? (r.Count > 0 && writtenAny ? Sorted(r).First() : null);
+            if (conflict is not null) return conflict;
+            if (w is null) writtenAny = true;
+            else written.UnionWith(w);
+            if (r is null) readAny = true;
+            else read.UnionWith(r);
+        }
         return null;
+
+        // Hash sets enumerate in a per-process order: names are compared in ordinal order so messages are stable.
+        static IOrderedEnumerable<string> Sorted(ImmutableHashSet<string> names) => names.Order(StringComparer.Ordinal);
     }
 
     /// <summary>The note for <see cref="OrderDependentField"/>.</summary>
     public static string OrderNote(string field) =>
-        $"the fields a wildcard matches are visited in the ordinal order of their names (the Search Reference does not say in which order Splunk visits them), and several iterations write '{field}', so its value may depend on that order.";
+        $"the fields a wildcard matches are visited in the ordinal order of their names (the Search Reference does not say in which order Splunk visits them), and {(field == "*" ? "some iteration changes fields that another reads or changes" : $"one iteration changes '{field}', which another reads or changes")}, so the result may depend on that order.";
 
     /// <summary>True when the template uses a MATCHSEG placeholder, which an ambiguous split changes.</summary>
     public static bool UsesSegments(ForeachStage stage) =>

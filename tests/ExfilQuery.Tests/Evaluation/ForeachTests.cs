@@ -84,8 +84,14 @@ public class ForeachTests
         var result = Run("* | head 1 | eval s=\"\" | foreach www* [eval s=s . <<FIELD>>]", Json(Www));
         Assert.That(result.Rows[0]["s"].AsString(), Is.EqualTo("1000500"));
         Assert.That(result.Diagnostics.Select(d => d.Code), Is.EqualTo(new[] { "EVL0051" }));
-        // Each iteration writing its own field does not depend on the order.
+        // Each iteration writing its own field does not depend on the order; reading another's does.
         Assert.That(Run("* | foreach www* [eval <<FIELD>>=<<FIELD>>*2]", Json(Www)).Diagnostics, Is.Empty);
+        Assert.That(Run("* | foreach www* [eval <<FIELD>>=www1+1]", Json(Www)).Diagnostics.Select(d => d.Message), Is.EqualTo(new[]
+        {
+            "In foreach, the fields a wildcard matches are visited in the ordinal order of their names (the Search Reference does not say in which order Splunk visits them), and one iteration changes 'www1', which another reads or changes, so the result may depend on that order.",
+        }));
+        Assert.That(Run("* | foreach www* [eval <<FIELD>>=www1+1 | fields - www1]", Json(Www)).Diagnostics.Select(d => d.Code), Is.EqualTo(new[] { "EVL0051" }));
+        Assert.That(Run("* | foreach www* categoryId [eval <<FIELD>>=lower(<<FIELD>>) | where isnotnull(<<FIELD>>)]", Json(Www)).Diagnostics, Is.Empty);
     }
 
     [Test]
