@@ -119,6 +119,28 @@ public class ForeachTests
         Assert.That(errors.Select(e => e.Span.Start), Has.All.InRange(command, search.IndexOf("] |", StringComparison.Ordinal)));
     }
 
+    /// <summary>Field names that break the template (quotes, brackets, a backtick, a placeholder, a pipe) give
+    /// EVL0050 or read as Splunk's text replacement would, never an exception; the row is kept.</summary>
+    [TestCase("w]x", "EVL0050")]
+    [TestCase("w'x", "EVL0050")]
+    [TestCase("w\"x", "EVL0050")]
+    [TestCase("w`x`", "EVL0050")]
+    [TestCase("w|x", "EVL0050")]
+    [TestCase("w x", "EVL0050")]
+    [TestCase("w<<FIELD>>", null)]
+    [TestCase("w.x", null)]
+    [TestCase("w{}.x", null)]
+    public void AwkwardFieldNamesNeverThrow(string name, string? code)
+    {
+        var e = new Event { Raw = "r" };
+        e.Time = 1;
+        e.Set(name, "v");
+        var result = Run("* | foreach w* [eval y=<<FIELD>>, z=\"<<FIELD>>\"] | table z", [e]);
+        Assert.That(result.Rows, Has.Length.EqualTo(1));
+        Assert.That(result.Diagnostics.Select(d => d.Code).Distinct(), Is.EqualTo(code is null ? Array.Empty<string>() : new[] { code }));
+        if (code is null) Assert.That(result.Rows[0]["z"].AsString(), Is.EqualTo(name), "a value replaced once, never re-scanned");
+    }
+
     [Test]
     public void SpansOfASubstitutedTemplatePointIntoTheOriginalText()
     {
