@@ -40,7 +40,7 @@ internal sealed partial record ForeachIteration(ForeachVisit Visit, string Text,
             IEnumerable<string>? used = (stage, write) switch
             {
                 (EvalStage e, true) => e.Assignments.Select(a => a.Field),
-                (EvalStage e, false) => e.Assignments.Select(a => StageReads.FieldsOf(a.Value)).Aggregate((IEnumerable<string>?)[], (all, x) => all is null || x is null ? null : all.Concat(x)),
+                (EvalStage e, false) => All(e.Assignments.Select(a => StageReads.FieldsOf(a.Value))),
                 (FilterStage, true) or (RegexFilterStage, true) => [],
                 (FilterStage f, false) => PredicateReads(f.Predicate),
                 (RenameStage r, _) => r.Pairs.Any(p => p.From.Contains('*', StringComparison.Ordinal)) ? null : r.Pairs.Select(p => write ? p.To : p.From).Concat(r.Pairs.Select(p => p.From)),
@@ -63,8 +63,8 @@ internal sealed partial record ForeachIteration(ForeachVisit Visit, string Text,
 
     private static IEnumerable<string>? PredicateReads(Predicate predicate) => predicate switch
     {
-        AndPredicate a => a.Operands.Select(PredicateReads).Aggregate((IEnumerable<string>?)[], (all, x) => all is null || x is null ? null : all.Concat(x)),
-        OrPredicate o => o.Operands.Select(PredicateReads).Aggregate((IEnumerable<string>?)[], (all, x) => all is null || x is null ? null : all.Concat(x)),
+        AndPredicate a => All(a.Operands.Select(PredicateReads)),
+        OrPredicate o => All(o.Operands.Select(PredicateReads)),
         NotPredicate n => PredicateReads(n.Operand),
         TruePredicate => [],
         FieldMatchPredicate m => [m.Field],
@@ -77,6 +77,10 @@ internal sealed partial record ForeachIteration(ForeachVisit Visit, string Text,
         ExpressionPredicate e => StageReads.FieldsOf(e.Expression),
         _ => null,
     };
+
+    /// <summary>All the names, or null when one list is unknown (null).</summary>
+    private static IEnumerable<string>? All(IEnumerable<IEnumerable<string>?> lists) =>
+        lists.Aggregate((IEnumerable<string>?)[], (all, x) => all is null || x is null ? null : all.Concat(x));
 
     [System.Text.RegularExpressions.GeneratedRegex(@"\(\?P?<([A-Za-z_][A-Za-z0-9_]*)>", System.Text.RegularExpressions.RegexOptions.CultureInvariant, 1000)]
     private static partial System.Text.RegularExpressions.Regex GroupNames();
@@ -95,8 +99,9 @@ internal sealed partial record ForeachIteration(ForeachVisit Visit, string Text,
 /// <item><c>*</c> does not match a name starting with <c>_</c> (<c>_time</c>, <c>_raw</c>) unless the pattern starts
 /// with <c>_</c>: in the reference's license-usage example <c>foreach * [eval &lt;&lt;FIELD&gt;&gt;=... /1024]</c>
 /// leaves <c>_time</c> as it was.</item>
-/// <item>Several <c>*</c> split a name at the leftmost places that fit; <c>&lt;&lt;MATCHSTR&gt;&gt;</c> with such a
-/// pattern is not modelled; a <c>&lt;&lt;MATCHSEG&gt;&gt;</c> beyond the pattern's <c>*</c>s becomes empty.</item>
+/// <item>Several <c>*</c> split a name at the leftmost places that fit. A placeholder for a part the pattern does not
+/// define (<c>&lt;&lt;MATCHSTR&gt;&gt;</c> with no <c>*</c> or several, a <c>&lt;&lt;MATCHSEG&gt;&gt;</c> beyond the
+/// pattern's <c>*</c>s) is not modelled (<see cref="WhyNotModelled"/>).</item>
 /// </list></summary>
 internal static class ForeachTemplate
 {
@@ -104,12 +109,23 @@ internal static class ForeachTemplate
     /// reads a subsearch (<c>[eval ...]</c> without a pipe, an implicit search first).</summary>
     private const string Wrapper = "| foreach x [";
 
-    /// <summary>Why a foreach cannot be modelled at all, or null.</summary>
-    public static string? WhyNotModelled(ForeachStage stage) =>
-        stage.MatchPlaceholder.Length > 0 && stage.Template.Contains(stage.MatchPlaceholder, StringComparison.Ordinal)
-            && stage.Patterns.FirstOrDefault(p => p.Count(c => c == '*') > 1) is { } several
-            ? $"the template uses {stage.MatchPlaceholder} with the pattern '{several}', which has several wildcards; the Search Reference does not say what it stands for then (use {stage.SegmentPlaceholders[0]} ...)."
-            : null;
+    /// <summary>Why a foreach cannot be modelled at all, or null: a placeholder for a part of the name the pattern
+    /// does not define (<c>&lt;&lt;MATCHSTR&gt;&gt;</c> with no <c>*</c> or several, <c>&lt;&lt;MATCHSEG2&gt;&gt;</c>
+    /// with one <c>*</c>), of which the Search Reference does not say what it stands for.</summary>
+    public static string? WhyNotModelled(ForeachStage stage)
+    {
+        bool Uses(string placeholder) => placeholder.Length > 0 && stage.Template.Contains(placeholder, StringComparison.Ordinal);
+        foreach (var pattern in stage.Patterns)
+        {
+            var stars = pattern.Count(c => c == '*');
+            if (stars != 1 && Uses(stage.MatchPlaceholder))
+                return $"the template uses {stage.MatchPlaceholder} with the pattern '{pattern}', which has {(stars == 0 ? "no wildcard" : "several wildcards")}; the Search Reference does not say what it stands for then.";
+            for (var k = stars; k < stage.SegmentPlaceholders.Length; k++)
+                if (Uses(stage.SegmentPlaceholders[k]))
+                    return $"the template uses {stage.SegmentPlaceholders[k]} with the pattern '{pattern}', which has {(stars == 0 ? "no wildcard" : stars == 1 ? "only one wildcard" : $"only {stars} wildcards")}; the Search Reference does not say what it stands for then.";
+        }
+        return null;
+    }
 
     /// <summary>Stages a foreach template may hold: streaming commands that read and change one row.</summary>
     public static bool IsTemplateStage(Stage stage) => stage switch

@@ -168,14 +168,18 @@ public class ForeachTests
 
     [TestCase("| foreach * [ eval <<FIELD>> = if(<<FIELD>>=\"null\",null(),<<FIELD>>)]",
         "ForeachStage Patterns=[\"*\"] Template=\" eval <<FIELD>> = if(<<FIELD>>=\\\"null\\\",null(),<<FIELD>>)\" FieldPlaceholder=\"<<FIELD>>\" MatchPlaceholder=\"<<MATCHSTR>>\" SegmentPlaceholders=[\"<<MATCHSEG1>>\", \"<<MATCHSEG2>>\", \"<<MATCHSEG3>>\"]\n")]
-    [TestCase("| foreach mode=multifield test*ab* \"x y\" fieldstr=F matchseg1=S1 [eval F=S1 | where F>0]",
-        "ForeachStage Patterns=[\"test*ab*\", \"x y\"] Template=\"eval F=S1 | where F>0\" FieldPlaceholder=\"F\" MatchPlaceholder=\"<<MATCHSTR>>\" SegmentPlaceholders=[\"S1\", \"<<MATCHSEG2>>\", \"<<MATCHSEG3>>\"]\n")]
+    [TestCase("| foreach mode=multifield test*ab* \"x *\" fieldstr=F matchseg1=S1 [eval F=S1 | where F>0]",
+        "ForeachStage Patterns=[\"test*ab*\", \"x *\"] Template=\"eval F=S1 | where F>0\" FieldPlaceholder=\"F\" MatchPlaceholder=\"<<MATCHSTR>>\" SegmentPlaceholders=[\"S1\", \"<<MATCHSEG2>>\", \"<<MATCHSEG3>>\"]\n")]
     [TestCase("| foreach mode=multivalue mv [eval t=t+<<ITEM>>]",
         "UnsupportedStage Command=\"foreach\" Reason=\"mode=multivalue iterates over the values of one field, with <<ITEM>> standing for a value rather than for text; only the default multifield mode is modelled.\"\n")]
     [TestCase("| foreach a* [| stats count]",
         "UnsupportedStage Command=\"foreach\" Reason=\"the template holds stats, which is not a streaming command that reads one row; foreach in multifield mode runs streaming commands only (Search Reference, \\\"foreach\\\").\"\n")]
     [TestCase("| foreach a*b* [eval x=\"<<MATCHSTR>>\"]",
-        "UnsupportedStage Command=\"foreach\" Reason=\"the template uses <<MATCHSTR>> with the pattern 'a*b*', which has several wildcards; the Search Reference does not say what it stands for then (use <<MATCHSEG1>> ...).\"\n")]
+        "UnsupportedStage Command=\"foreach\" Reason=\"the template uses <<MATCHSTR>> with the pattern 'a*b*', which has several wildcards; the Search Reference does not say what it stands for then.\"\n")]
+    [TestCase("| foreach a b* [eval x=\"<<MATCHSTR>>\"]",
+        "UnsupportedStage Command=\"foreach\" Reason=\"the template uses <<MATCHSTR>> with the pattern 'a', which has no wildcard; the Search Reference does not say what it stands for then.\"\n")]
+    [TestCase("| foreach a*b [eval x=\"<<MATCHSEG2>>\"]",
+        "UnsupportedStage Command=\"foreach\" Reason=\"the template uses <<MATCHSEG2>> with the pattern 'a*b', which has only one wildcard; the Search Reference does not say what it stands for then.\"\n")]
     public void Lowers(string search, string ir)
     {
         var lowered = Lowered(search);
