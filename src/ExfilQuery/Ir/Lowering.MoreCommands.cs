@@ -204,10 +204,8 @@ public static partial class Lowering
                 text,
                 options.GetValueOrDefault("fieldstr", "<<FIELD>>"),
                 options.GetValueOrDefault("matchstr", "<<MATCHSTR>>"),
-                [options.GetValueOrDefault("matchseg1", "<<MATCHSEG1>>"), options.GetValueOrDefault("matchseg2", "<<MATCHSEG2>>"), options.GetValueOrDefault("matchseg3", "<<MATCHSEG3>>")])
-            {
-                TemplateSpans = [.. Enumerable.Range(open + 1, text.Length).Select(i => parse.MapToOriginal(new TextSpan(i, 1)))],
-            };
+                [options.GetValueOrDefault("matchseg1", "<<MATCHSEG1>>"), options.GetValueOrDefault("matchseg2", "<<MATCHSEG2>>"), options.GetValueOrDefault("matchseg3", "<<MATCHSEG3>>")],
+                [.. Enumerable.Range(open + 1, text.Length).Select(i => parse.MapToOriginal(new TextSpan(i, 1)))]);
             if (ForeachTemplate.WhyNotModelled(stage) is { } why) return new UnsupportedStage("foreach", why);
             var scratch = new Lowerer(parse).LowerPipeline(template.Pipeline);
             if (scratch.Stages.FirstOrDefault(x => !ForeachTemplate.IsTemplateStage(x)) is { } other)

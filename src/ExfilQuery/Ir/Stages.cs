@@ -158,9 +158,14 @@ public sealed record OutlierStage(bool Remove, double Param, bool UseLower, bool
 /// <param name="SegmentPlaceholders">matchseg1..3 (<c>&lt;&lt;MATCHSEG1&gt;&gt;</c>...): the part each <c>*</c> matched.</param>
 public sealed record ForeachStage(ImmutableArray<string> Patterns, string Template, string FieldPlaceholder, string MatchPlaceholder, ImmutableArray<string> SegmentPlaceholders) : Stage
 {
+    /// <summary>A foreach stage whose template characters are at <paramref name="templateSpans"/>.</summary>
+    internal ForeachStage(ImmutableArray<string> patterns, string template, string fieldPlaceholder, string matchPlaceholder, ImmutableArray<string> segmentPlaceholders, ImmutableArray<Text.TextSpan> templateSpans)
+        : this(patterns, template, fieldPlaceholder, matchPlaceholder, segmentPlaceholders) => TemplateSpans = templateSpans;
+
     /// <summary>For each character of <see cref="Template"/>, its span in the text the user wrote (the macro call for
-    /// text that came from a macro), so that spans of a substituted template point there.</summary>
-    public ImmutableArray<Text.TextSpan> TemplateSpans { get; init; } = [];
+    /// text that came from a macro), so that spans of a substituted template point there. Positions, not meaning: IR
+    /// printing leaves them out, as it leaves out spans.</summary>
+    public ImmutableArray<Text.TextSpan> TemplateSpans { get; } = [];
 }
 
 /// <summary>A command the IR does not model yet; backends report it with its span.</summary>
