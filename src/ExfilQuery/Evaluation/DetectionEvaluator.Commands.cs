@@ -173,8 +173,8 @@ public static partial class DetectionEvaluator
         // ------------------------------------------------------------------ transaction
 
         /// <summary>transaction (Splunk Search Reference, "transaction"): events with the same values of the fields,
-        /// taken in time order, form a transaction until maxspan (first to last event) or maxpause (between two
-        /// events) would be exceeded, an event meets startswith (it opens a new one), an event meets endswith (it
+        /// taken in time order, form a transaction while they span less than maxspan (first to last event) and no pause
+        /// between two events exceeds maxpause, an event meets startswith (it opens a new one), an event meets endswith (it
         /// closes this one) or maxevents is reached. A transaction that did not open with startswith or close with
         /// endswith (when given) is evicted: returned only with keepevicted=true (closed_txn=0). Each transaction row
         /// has _time (first event), duration, eventcount, _raw (the events' lines in time order) and every other
@@ -205,7 +205,9 @@ public static partial class DetectionEvaluator
                 {
                     var first = current.Events[0].Time ?? 0;
                     var last = current.Events[^1].Time ?? 0;
-                    if ((maxSpan is { } ms && time - first > ms) || (maxPause is { } mp && time - last > mp) || starts)
+                    // "The events in the transaction must span less than the integer specified for maxspan"
+                    // (transactiontypes.conf.spec), while the pause "cannot be greater than" maxpause.
+                    if ((maxSpan is { } ms && time - first >= ms) || (maxPause is { } mp && time - last > mp) || starts)
                     {
                         closed.Add((current.Events, current.Started && t.EndsWith is null));
                         open.Remove(key);

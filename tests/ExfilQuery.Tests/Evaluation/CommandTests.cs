@@ -217,6 +217,18 @@ public class CommandTests
         }));
     }
 
+    /// <summary>transactiontypes.conf.spec (Admin Manual 9.4.1): "The events in the transaction must span less than
+    /// the integer specified for 'maxspan'"; the pause "cannot be greater than" maxpause, so a pause equal to it joins.
+    /// alice's events are at 200, 400 and 500.</summary>
+    [TestCase("maxspan=200s", "id=d|e eventcount=2|id=b eventcount=1")]
+    [TestCase("maxspan=201s", "id=e eventcount=1|id=b|d eventcount=2")]
+    [TestCase("maxspan=300s", "id=e eventcount=1|id=b|d eventcount=2")]
+    [TestCase("maxspan=301s", "id=b|d|e eventcount=3")]
+    [TestCase("maxpause=100s", "id=d|e eventcount=2|id=b eventcount=1")]
+    [TestCase("maxpause=200s", "id=b|d|e eventcount=3")]
+    public void TransactionSpanIsStrictlyLessThanMaxspan(string option, string expected) =>
+        Assert.That(string.Join("|", Rows($"| search user=alice | transaction user {option} | table id eventcount")), Is.EqualTo(expected));
+
     [Test]
     public void TransactionStartswithEndswithEvictsIncompleteOnes()
     {
