@@ -721,7 +721,9 @@ internal sealed class EsqlWriter(ElasticOptions options, MappedDetection? mapped
         if (parts.Count > 0) _lines.Add("EVAL " + string.Join(", ", parts));
     }
 
-    /// <summary>A strftime format as a java.time pattern for DATE_FORMAT, or null when a specifier is unknown.</summary>
+    /// <summary>A strftime format as a java.time pattern for DATE_FORMAT, or null when a specifier is unknown (%w and
+    /// %u among them: java.time's localized day-of-week letters depend on the week definition of the locale).
+    /// %e is <c>ppd</c>: the day padded with a space to width 2 (DateTimeFormatter "Pad modifier").</summary>
     internal static string? JavaTimeFormat(string strftime)
     {
         var sb = new StringBuilder();
@@ -756,6 +758,9 @@ internal sealed class EsqlWriter(ElasticOptions options, MappedDetection? mapped
                 'a' => "EEE",
                 'A' => "EEEE",
                 'j' => "DDD",
+                'e' => "ppd",
+                'T' => "HH:mm:ss",
+                'F' => "yyyy-MM-dd",
                 'z' => "Z",
                 'Z' => "z",
                 '%' => null,

@@ -97,6 +97,20 @@ public class ElasticSemanticsTests
     public void EsqlPipeline(string command, string line) =>
         Assert.That(Esql("search * | " + command), Is.EqualTo("FROM logs-*\n| " + line));
 
+    /// <summary>strftime is DATE_FORMAT with a java.time pattern (java.time DateTimeFormatter: letters are pattern
+    /// symbols, text goes in single quotes, <c>pp</c> pads the next field with spaces); Splunk Search Reference "Common
+    /// time format variables": %e is the day with a leading space, %T = %H:%M:%S, %F = %Y-%m-%d. %w and %u have no
+    /// locale-independent letter (java.time's 'e'/'c' follow the locale's first day of week), so they are refused.</summary>
+    [TestCase("%Y-%m-%d %H:%M:%S", "yyyy-MM-dd HH:mm:ss")]
+    [TestCase("%F %T", "yyyy-MM-dd HH:mm:ss")]
+    [TestCase("%e %b %Y", "ppd MMM yyyy")]
+    [TestCase("%Y-%m-%dT%H", "yyyy-MM-dd'T'HH")]
+    [TestCase("100%% %j", "100% DDD")]
+    [TestCase("%w", null)]
+    [TestCase("%u", null)]
+    public void StrftimeAsJavaTimePattern(string strftime, string? pattern) =>
+        Assert.That(EsqlWriter.JavaTimeFormat(strftime), Is.EqualTo(pattern));
+
     // ------------------------------------------------------------------ ES|QL multivalued fields
 
     /// <summary>SPL's <c>f=v</c> holds when any value of a multivalued field matches; in ES|QL "Unless otherwise
