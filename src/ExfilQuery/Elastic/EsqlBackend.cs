@@ -1196,11 +1196,13 @@ internal sealed class EsqlWriter(ElasticOptions options, MappedDetection? mapped
         }
     }
 
-    /// <summary>A number compared as text: a number literal as SPL wrote it, another number by TO_STRING.</summary>
+    /// <summary>A number compared as text: a number literal as the evaluator writes the number (<c>5.0</c> is "5", as
+    /// KQL's <c>tostring(real(5))</c>), another number by TO_STRING.</summary>
     private Rendered NumberAsString(Rendered r, Expr origin) =>
         r.Type is not EType.Number ? Str(r)
-        : origin is Literal { Kind: LiteralKind.Number } n ? R(ElasticCommon.Quote(n.Text), EType.String)
-        : R($"TO_STRING({r.Text})", EType.String);
+        : origin is Literal { Kind: LiteralKind.Number } n
+            ? R(ElasticCommon.Quote(Evaluation.FieldValue.TryParseNumber(n.Text, out var number) ? Evaluation.FieldValue.FormatNumber(number) : n.Text), EType.String)
+            : R($"TO_STRING({r.Text})", EType.String);
 
     private Rendered Like(LikeExpr l)
     {

@@ -84,6 +84,7 @@ public class ElasticSemanticsTests
     [TestCase("where a LIKE \"50*%\"", "WHERE a LIKE \"50\\\\**\"", TestName = "esql: literal * in SPL LIKE escaped")]
     [TestCase("where a IN (\"x\", \"y*\")", "WHERE a IN (\"x\", \"y*\")", TestName = "esql: where IN is exact")]
     [TestCase("where n > 5 AND (a=\"x\" OR b=\"y\")", "WHERE CASE(TO_DOUBLE(n) IS NOT NULL, TO_DOUBLE(n) > 5, n > \"5\") AND (a == \"x\" OR b == \"y\")", TestName = "esql: precedence kept with minimal parentheses")]
+    [TestCase("where n > 5.0", "WHERE CASE(TO_DOUBLE(n) IS NOT NULL, TO_DOUBLE(n) > 5.0, n > \"5\")", TestName = "esql: a decimal literal compared as text is written as the evaluator writes the number")]
     [TestCase("where NOT n == 1", "WHERE NOT CASE(TO_DOUBLE(n) IS NOT NULL, TO_DOUBLE(n) == 1, n == \"1\")", TestName = "esql: where NOT of a number comparison: true for a non-number, null for a missing field")]
     [TestCase("where n * 2 > 5", "WHERE TO_DOUBLE(n) * 2 > 5", TestName = "esql: arithmetic is a number: no string form")]
     [TestCase("where NOT (a=\"x\" AND b=\"y\")", "WHERE NOT (a == \"x\" AND b == \"y\")", TestName = "esql: NOT of AND parenthesized")]
