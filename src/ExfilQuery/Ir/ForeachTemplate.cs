@@ -132,7 +132,7 @@ internal static class ForeachTemplate
     {
         FilterStage or EvalStage or RenameStage or RegexFilterStage or ExtractStage or ConvertStage => true,
         ProjectStage p => p.Mode != ProjectMode.Table,
-        MakeMultivalueStage m => m.Delimiter is not null,
+        MakeMultivalueStage => true,
         FillNullStage f => f.Fields.Length > 0,
         BinStage b => b.BinSpan is not null,
         _ => false,
