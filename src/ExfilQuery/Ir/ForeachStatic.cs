@@ -79,17 +79,24 @@ internal static class ForeachStatic
         if (ForeachTemplate.OrderDependentField(iterations) is { } shared) notes.Add(ForeachTemplate.OrderNote(shared));
         var visited = visits.Select(v => v.Field).ToHashSet(StringComparer.Ordinal);
         var stages = new List<Stage>();
+        var current = columns;
         foreach (var iteration in iterations)
         {
             var field = iteration.Visit.Field;
-            if (!iteration.Visit.FromWildcard || columns!.NonNull.Contains(field))
+            var run = iteration.Stages.ToList();
+            if (iteration.Visit.FromWildcard && !columns!.NonNull.Contains(field))
             {
-                stages.AddRange(iteration.Stages);
-                continue;
+                // Splunk skips the field in a row that lacks it; the expansion runs the iteration only where it has a value.
+                if (current is null)
+                {
+                    reason = $"'{field}' may have no value in some rows, where Splunk's foreach skips it, and the columns an earlier iteration leaves are not known, so the skipped steps cannot keep them as they were.";
+                    return null;
+                }
+                if (Guarded(iteration, visited, current.Names, out reason) is not { } guarded) return null;
+                run = guarded;
             }
-            // Splunk skips the field in a row that lacks it; the expansion runs the iteration only where it has a value.
-            if (Guarded(iteration, visited, out reason) is not { } guarded) return null;
-            stages.AddRange(guarded);
+            stages.AddRange(run);
+            foreach (var stage in run) current = After(current, stage);
         }
         return stages;
     }
@@ -97,7 +104,7 @@ internal static class ForeachStatic
     /// <summary>The iteration's stages made to change nothing in a row without its field: eval assignments keep the
     /// old value, filters pass the row. Exact only when the field's value is still the one foreach started with where
     /// each guard reads it: no iteration may write another field foreach visits, nor its own before its last write.</summary>
-    private static List<Stage>? Guarded(ForeachIteration iteration, HashSet<string> visited, out string? reason)
+    private static List<Stage>? Guarded(ForeachIteration iteration, HashSet<string> visited, IEnumerable<string> columns, out string? reason)
     {
         reason = null;
         var field = iteration.Visit.Field;
@@ -116,12 +123,21 @@ internal static class ForeachStatic
             return null;
         }
         var present = new CallExpr("isnotnull", [new FieldRef(field) { Span = iteration.Stages[0].Span }]) { Span = iteration.Stages[0].Span };
+        // Where the field is missing an assignment keeps the target's value: null for a target no column has yet
+        // (SPL reads a missing field as null; a backend could not name the column).
+        var existing = columns.ToHashSet(StringComparer.Ordinal);
+        Expr Kept(Assignment a) => existing.Contains(a.Field)
+            ? new FieldRef(a.Field) { Span = a.Span }
+            : new CallExpr("null", []) { Span = a.Span };
+        Assignment Guard(Assignment a)
+        {
+            var guarded = a with { Value = new CallExpr("if", [present, a.Value, Kept(a)]) { Span = a.Value.Span } };
+            existing.Add(a.Field);
+            return guarded;
+        }
         return stages.Select(s => s switch
         {
-            EvalStage e => e with
-            {
-                Assignments = e.Assignments.Select(a => a with { Value = new CallExpr("if", [present, a.Value, new FieldRef(a.Field) { Span = a.Span }]) { Span = a.Value.Span } }).ToImmutableArray(),
-            },
+            EvalStage e => e with { Assignments = e.Assignments.Select(Guard).ToImmutableArray() },
             FilterStage x => (Stage)(x with { Predicate = new OrPredicate([new ExpressionPredicate(new UnaryExpr(UnaryOp.Not, present) { Span = x.Span }) { Span = x.Span }, x.Predicate]) { Span = x.Span } }),
             _ => s,
         }).ToList();

@@ -219,7 +219,8 @@ public class ForeachTests
     [TestCase("index=main | stats count by host | foreach * [eval <<FIELD>> = if(<<FIELD>>=\"null\",null(),<<FIELD>>)]",
         "| extend ['count'] = iff(['count'] == todouble(\"null\"), tostring(dynamic(null)), tostring(['count']))\n| extend host = iff(host == \"null\", tostring(dynamic(null)), host)", "full")]
     [TestCase("index=main | stats sum(bytes) as b_sum max(bytes) as b_max by host | foreach b_* [eval <<FIELD>>_kb = <<FIELD>> / 1024]",
-        "| extend b_max_kb = iff(isnotnull(b_max), tostring((b_max / 1024)), \"\")\n| extend b_sum_kb = iff(isnotnull(b_sum), tostring((b_sum / 1024)), \"\")", "partial")]
+        "| extend b_max_kb = iff(isnotnull(b_max), tostring((b_max / 1024)), tostring(dynamic(null)))\n| extend b_sum_kb = iff(isnotnull(b_sum), tostring((b_sum / 1024)), tostring(dynamic(null)))", "partial",
+        Description = "a new target keeps null where the field is missing: the column does not exist yet")]
     [TestCase("index=main | table host, b_1, b_2 | foreach b_* [where <<FIELD>> > 5]",
         "| where not(isnotempty(b_1)) or (isnotempty(b_1) and iff(isnull(todouble(b_1)), strcmp(b_1, tostring(5)) > 0, todouble(b_1) > 5))\n| where not(isnotempty(b_2)) or (isnotempty(b_2) and iff(isnull(todouble(b_2)), strcmp(b_2, tostring(5)) > 0, todouble(b_2) > 5))", "full")]
     [TestCase("index=main | foreach a b [eval <<FIELD>> = \"<<FIELD>>\"]",
@@ -266,6 +267,9 @@ public class ForeachTests
         var esql = EsqlBackend.Translate(search);
         Assert.That(esql.Query, Does.Contain("count_seen = 1").And.Contain("host_seen = 1"), string.Join("\n", esql.Diagnostics));
         Assert.That(esql.Query!.IndexOf("count_seen", StringComparison.Ordinal), Is.LessThan(esql.Query.IndexOf("host_seen", StringComparison.Ordinal)));
+        // A guarded assignment to a new column keeps null, never names the column before it exists.
+        var guarded = EsqlBackend.Translate("index=main | stats sum(bytes) as b_sum by host | foreach b_* [eval <<FIELD>>_kb = <<FIELD>> / 1024]");
+        Assert.That(guarded.Query, Does.EndWith("| EVAL b_sum_kb = CASE(b_sum IS NOT NULL, TO_DOUBLE(b_sum) / 1024, null)"), string.Join("\n", guarded.Diagnostics));
         var partial = EsqlBackend.Translate("index=main | stats max(b) as b_max min(b) as b_min by host | eval s=\"\" | foreach b_* [eval s = s . <<FIELD>>]");
         Assert.That(partial.Diagnostics.Select(d => d.Code), Does.Contain("ESQ0008"));
         Assert.That(EqlBackend.Translate("index=main | foreach a b [eval <<FIELD>> = 1] | where a=1").Diagnostics.Select(d => d.Code), Does.Not.Contain("EQL0010"));
