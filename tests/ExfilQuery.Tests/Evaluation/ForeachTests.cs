@@ -235,6 +235,16 @@ public class ForeachTests
         Assert.That(KustoChecker.Sentinel.Check(t.Query!, tables), Is.Empty, t.Query);
     }
 
+    /// <summary>A backend diagnostic on an expanded iteration points at the template in the text the user wrote.</summary>
+    [Test]
+    public void BackendDiagnosticsOnAnExpansionPointIntoTheTemplate()
+    {
+        const string search = "index=main | stats count by host | foreach * [eval <<FIELD>>_x = nosuchfn(<<FIELD>>)]";
+        var t = KqlBackend.Translate(search);
+        var error = t.Diagnostics.Single(d => d.Code == "KQL0001");
+        Assert.That(search.Substring(error.Span.Start, error.Span.Length), Is.EqualTo("nosuchfn(<<FIELD>>)"));
+    }
+
     [Test]
     public void AnAccumulatorExpandedStaticallyIsPartial()
     {
