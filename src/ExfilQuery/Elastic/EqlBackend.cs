@@ -120,7 +120,7 @@ internal sealed partial class EqlWriter(ElasticOptions options, MappedDetection?
                 case UnsupportedStage u:
                     Error(u.Span, $"'{u.Command}' is not translated to EQL: {u.Reason}");
                     continue;
-                case ForeachStage:
+                case ForeachStage or ForeachValuesStage:
                     // Not expanded: EQL0010 says why.
                     continue;
                 default:

@@ -268,7 +268,7 @@ internal sealed class EsqlWriter(ElasticOptions options, MappedDetection? mapped
             case UnsupportedStage u:
                 Error(u.Span, $"'{u.Command}' is not translated to ES|QL: {u.Reason}");
                 return;
-            case ForeachStage:
+            case ForeachStage or ForeachValuesStage:
                 // Not expanded: ESQ0007 says why.
                 return;
             default:

@@ -23,6 +23,7 @@ public static partial class DetectionEvaluator
             XmlKvStage x => XmlKv(x, rows),
             OutlierStage o => Outlier(o, rows),
             ForeachStage f => Foreach(f, rows),
+            ForeachValuesStage f => ForeachValues(f, rows),
             _ => null,
         };
 

@@ -34,7 +34,7 @@ public static partial class DetectionEvaluator
                     templates[(visit.Pattern, visit.Field)] = iteration = ForeachTemplate.Expand(f, visit);
                 if (!iteration.Ok)
                 {
-                    foreach (var error in iteration.Errors) context.Report(EvaluationDiagnostics.ForeachTemplate(error.Span, visit.Field, iteration.Text, error));
+                    foreach (var error in iteration.Errors) context.Report(EvaluationDiagnostics.ForeachTemplate(error.Span, $"the field '{visit.Field}'", iteration.Text, error));
                     continue;
                 }
                 if (segments && visit.Ambiguous) context.Report(EvaluationDiagnostics.ForeachAmbiguousSplit(f.Span, ForeachTemplate.SplitNote(visit)));
@@ -48,6 +48,34 @@ public static partial class DetectionEvaluator
             }
             if (ForeachTemplate.OrderDependentField(ran) is { } field) context.Report(EvaluationDiagnostics.ForeachOrder(f.Span, ForeachTemplate.OrderNote(field)));
             return true;
+        }
+
+        /// <summary>Each multivalue foreach's eval per value and position.</summary>
+        private readonly Dictionary<ForeachValuesStage, Dictionary<(string Value, int Index), (string Text, EvalStage? Eval, System.Collections.Immutable.ImmutableArray<Diagnostics.Diagnostic> Errors)>> _foreachValueTemplates = new(ReferenceEqualityComparer.Instance);
+
+        /// <summary>foreach mode=multivalue (Splunk Search Reference, "foreach"): for each value of the field, as the row
+        /// has it when foreach starts, the template's eval with <c>&lt;&lt;ITEM&gt;&gt;</c> and <c>&lt;&lt;ITER&gt;&gt;</c>
+        /// replaced (<see cref="ForeachTemplate.ValueLiteral"/>) runs on the row. A field without a value runs nothing.</summary>
+        private List<Event> ForeachValues(ForeachValuesStage f, List<Event> rows)
+        {
+            if (!_foreachValueTemplates.TryGetValue(f, out var templates))
+                _foreachValueTemplates[f] = templates = [];
+            foreach (var row in rows)
+            {
+                var values = row[f.Field].Values;
+                for (var i = 0; i < values.Length; i++)
+                {
+                    if (!templates.TryGetValue((values[i], i), out var iteration))
+                        templates[(values[i], i)] = iteration = ForeachTemplate.ExpandValue(f, values[i], i);
+                    if (iteration.Eval is null)
+                    {
+                        foreach (var error in iteration.Errors) context.Report(EvaluationDiagnostics.ForeachTemplate(error.Span, $"the value '{values[i]}' of '{f.Field}'", iteration.Text, error));
+                        continue;
+                    }
+                    Apply(iteration.Eval, [row]);
+                }
+            }
+            return rows;
         }
     }
 }

@@ -118,9 +118,9 @@ public static class EvaluationDiagnostics
     public static Diagnostic OutlierQuartiles(TextSpan span, string field, int values) =>
         Make(OutlierQuartilesDescriptor, span, string.Create(System.Globalization.CultureInfo.InvariantCulture,
             $"Splunk's reference does not say how outlier computes the 25th and 75th percentiles of '{field}'; interpolating between the closest ranks (as exactperc, what the evaluator does) and taking the nearest rank disagree on {values} value(s) here, so the result may differ from Splunk's."));
-    /// <summary>A foreach template that, with one field's placeholders replaced, does not parse or lower.</summary>
-    public static Diagnostic ForeachTemplate(TextSpan span, string field, string text, Diagnostic inner) =>
-        Make(ForeachTemplateDescriptor, span, $"With the field '{field}' the foreach template reads '{text.Trim()}', which does not parse or lower ({inner.Code}: {inner.Message}); that iteration is skipped.");
+    /// <summary>A foreach template that, with one field's (or value's) placeholders replaced, does not parse or lower.</summary>
+    public static Diagnostic ForeachTemplate(TextSpan span, string what, string text, Diagnostic inner) =>
+        Make(ForeachTemplateDescriptor, span, $"With {what} the foreach template reads '{text.Trim()}', which does not parse or lower ({inner.Code}: {inner.Message}); that iteration is skipped.");
     /// <summary>A foreach whose result depends on the order of its fields.</summary>
     public static Diagnostic ForeachOrder(TextSpan span, string detail) => Make(ForeachOrderDescriptor, span, "In foreach, " + detail);
     /// <summary>A foreach pattern that splits a field name in more than one way.</summary>

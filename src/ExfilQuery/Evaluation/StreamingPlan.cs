@@ -109,7 +109,7 @@ internal sealed class StreamingPlan
         FilterStage f => !HasSubsearch(f.Predicate),
         EvalStage or AggregateStage or RenameStage or ProjectStage or DedupStage or SortStage or LimitStage or BinStage
             or FillNullStage or ExtractStage or RegexFilterStage or LookupStage or ExpandStage or MakeMultivalueStage
-            or ConvertStage or SpathStage or TopStage or TransactionStage or IpLocationStage or XmlKvStage or ForeachStage or UnsupportedStage => true,
+            or ConvertStage or SpathStage or TopStage or TransactionStage or IpLocationStage or XmlKvStage or ForeachStage or ForeachValuesStage or UnsupportedStage => true,
         _ => false,
     };
 
@@ -127,7 +127,7 @@ internal sealed class StreamingPlan
     /// such stages, and the fields it visits are the row's own.</summary>
     public static bool IsRowWise(Stage stage) => stage switch
     {
-        FilterStage or EvalStage or RenameStage or RegexFilterStage or ExtractStage or ProjectStage or BinStage or ConvertStage or ForeachStage => true,
+        FilterStage or EvalStage or RenameStage or RegexFilterStage or ExtractStage or ProjectStage or BinStage or ConvertStage or ForeachStage or ForeachValuesStage => true,
         MakeMultivalueStage => true,
         FillNullStage f => f.Fields.Length > 0,
         _ => false,

@@ -21,15 +21,22 @@ internal static class ForeachStatic
     }
 
     /// <summary>The stages with every foreach whose fields are known replaced by its iterations' stages. A foreach
-    /// that cannot be expanded stays, after <paramref name="refused"/> was told why; <paramref name="note"/> hears of an
+    /// that cannot be expanded (and every mode=multivalue one) stays, after <paramref name="refused"/> was told why; <paramref name="note"/> hears of an
     /// expansion that rests on a choice the Search Reference leaves open (see <see cref="ForeachTemplate"/>).</summary>
-    public static ImmutableArray<Stage> Expand(ImmutableArray<Stage> stages, Action<ForeachStage, string> refused, Action<ForeachStage, string> note)
+    public static ImmutableArray<Stage> Expand(ImmutableArray<Stage> stages, Action<Stage, string> refused, Action<Stage, string> note)
     {
-        if (!stages.Any(s => s is ForeachStage)) return stages;
+        if (!stages.Any(s => s is ForeachStage or ForeachValuesStage)) return stages;
         var result = ImmutableArray.CreateBuilder<Stage>(stages.Length);
         Columns? columns = null;
         foreach (var stage in stages)
         {
+            if (stage is ForeachValuesStage v)
+            {
+                refused(v, $"mode=multivalue iterates over the values of '{v.Field}', which are only known when the search runs.");
+                result.Add(v);
+                columns = null;
+                continue;
+            }
             if (stage is not ForeachStage f)
             {
                 result.Add(stage);

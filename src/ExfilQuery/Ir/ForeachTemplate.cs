@@ -103,7 +103,7 @@ internal sealed partial record ForeachIteration(ForeachVisit Visit, string Text,
 /// define (<c>&lt;&lt;MATCHSTR&gt;&gt;</c> with no <c>*</c> or several, a <c>&lt;&lt;MATCHSEG&gt;&gt;</c> beyond the
 /// pattern's <c>*</c>s) is not modelled (<see cref="WhyNotModelled"/>).</item>
 /// </list></summary>
-internal static class ForeachTemplate
+internal static partial class ForeachTemplate
 {
     /// <summary>The template is parsed inside the same command it came from, so that it is read as Splunk's parser
     /// reads a subsearch (<c>[eval ...]</c> without a pipe, an implicit search first).</summary>
@@ -223,8 +223,7 @@ internal static class ForeachTemplate
         return segments.MoveToImmutable();
     }
 
-    /// <summary>The template with the visit's placeholders replaced, scanning left to right (the longest placeholder
-    /// first where several start at one place), and where each replacement went.</summary>
+    /// <summary>The template with the visit's placeholders replaced.</summary>
     public static (string Text, ImmutableArray<(int From, int To, int TemplateFrom, int TemplateTo)> Regions) Substitute(ForeachStage stage, ForeachVisit visit)
     {
         var values = new List<(string Placeholder, string Value)>
@@ -234,8 +233,14 @@ internal static class ForeachTemplate
         };
         for (var i = 0; i < stage.SegmentPlaceholders.Length; i++)
             values.Add((stage.SegmentPlaceholders[i], i < visit.Segments.Length ? visit.Segments[i] : ""));
-        values = values.Where(v => v.Placeholder.Length > 0).OrderByDescending(v => v.Placeholder.Length).ToList();
-        var template = stage.Template;
+        return Substitute(stage.Template, values);
+    }
+
+    /// <summary>The template with the placeholders replaced, scanning left to right (the longest placeholder first
+    /// where several start at one place; a replacement is never scanned again), and where each replacement went.</summary>
+    private static (string Text, ImmutableArray<(int From, int To, int TemplateFrom, int TemplateTo)> Regions) Substitute(string template, IEnumerable<(string Placeholder, string Value)> replacements)
+    {
+        var values = replacements.Where(v => v.Placeholder.Length > 0).OrderByDescending(v => v.Placeholder.Length).ToList();
         var sb = new StringBuilder(template.Length);
         var regions = ImmutableArray.CreateBuilder<(int, int, int, int)>();
         for (var i = 0; i < template.Length;)
@@ -259,25 +264,51 @@ internal static class ForeachTemplate
     public static ForeachIteration Expand(ForeachStage stage, ForeachVisit visit)
     {
         var (text, regions) = Substitute(stage, visit);
-        TextSpan MapSpan(TextSpan span) => ToUserText(stage, regions, text.Length, span);
-        var parse = Spl.Parse(Wrapper + text + "]", ParseOptions.Default);
-        var errors = parse.Diagnostics.Where(d => d.IsError).Select(d => d.WithSpan(MapSpan(d.Span))).ToImmutableArray();
-        if (!errors.IsEmpty) return new ForeachIteration(visit, text, [], errors);
-        if (parse.Pipeline.Commands is not [GenericCommand { Arguments: [TokenArgument, SubsearchArgument sub] }])
-            return new ForeachIteration(visit, text, [], [DiagnosticFacts.CannotLower(stage.Span, "the substituted template is no longer one subsearch (the field name holds a bracket).")]);
-        var (stages, diagnostics) = Lowering.LowerTemplate(parse, sub.Subsearch.Pipeline, MapSpan);
-        errors = diagnostics.Where(d => d.IsError).ToImmutableArray();
+        var (stages, errors) = Read(text, regions, stage.TemplateSpans, stage.Span);
         if (errors.IsEmpty && stages.FirstOrDefault(s => !IsTemplateStage(s)) is { } other)
             errors = [DiagnosticFacts.CannotLower(other.Span, NotStreaming(other))];
         return new ForeachIteration(visit, text, errors.IsEmpty ? stages : [], errors);
     }
 
+    /// <summary>A multivalue foreach's template for one value: the eval it runs (null when it does not read) and the
+    /// text, or the errors.</summary>
+    public static (string Text, EvalStage? Eval, ImmutableArray<Diagnostic> Errors) ExpandValue(ForeachValuesStage stage, string value, int index)
+    {
+        var (text, regions) = Substitute(stage.Template, [(stage.ItemPlaceholder, ValueLiteral(value)), (stage.IterPlaceholder, index.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
+        var (stages, errors) = Read(text, regions, stage.TemplateSpans, stage.Span);
+        if (errors.IsEmpty && stages is not [EvalStage])
+            errors = [DiagnosticFacts.CannotLower(stage.Span, "in multivalue mode the template must be one eval command (Search Reference, \"foreach\").")];
+        return (text, errors.IsEmpty ? (EvalStage)stages[0] : null, errors);
+    }
+
+    /// <summary>How <c>&lt;&lt;ITEM&gt;&gt;</c> stands for a value: the reference's examples add the values of
+    /// <c>mvappend("50", "100", "30")</c> as numbers (a sum of 180) and join <c>split("ABCDE", "")</c>'s letters as
+    /// strings (<c>&lt;&lt;ITEM&gt;&gt;.mvindex(nums, &lt;&lt;ITER&gt;&gt;)</c> gives "A0"), so a value that reads as a
+    /// decimal number is written as one and any other as a double-quoted string.</summary>
+    public static string ValueLiteral(string value) =>
+        NumberText().IsMatch(value) ? value : "\"" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^-?[0-9]+(\.[0-9]+)?\z", System.Text.RegularExpressions.RegexOptions.CultureInvariant, 1000)]
+    private static partial System.Text.RegularExpressions.Regex NumberText();
+
+    /// <summary>Parses a substituted template as the subsearch it was and lowers it, spans mapped to the user's text.</summary>
+    private static (ImmutableArray<Stage> Stages, ImmutableArray<Diagnostic> Errors) Read(string text, ImmutableArray<(int From, int To, int TemplateFrom, int TemplateTo)> regions, ImmutableArray<TextSpan> spans, TextSpan fallback)
+    {
+        TextSpan MapSpan(TextSpan span) => ToUserText(spans, fallback, regions, text.Length, span);
+        var parse = Spl.Parse(Wrapper + text + "]", ParseOptions.Default);
+        var errors = parse.Diagnostics.Where(d => d.IsError).Select(d => d.WithSpan(MapSpan(d.Span))).ToImmutableArray();
+        if (!errors.IsEmpty) return ([], errors);
+        if (parse.Pipeline.Commands is not [GenericCommand { Arguments: [TokenArgument, SubsearchArgument sub] }])
+            return ([], [DiagnosticFacts.CannotLower(fallback, "the substituted template is no longer one subsearch (a replaced value holds a bracket).")]);
+        var (stages, diagnostics) = Lowering.LowerTemplate(parse, sub.Subsearch.Pipeline, MapSpan);
+        return (stages, diagnostics.Where(d => d.IsError).ToImmutableArray());
+    }
+
     /// <summary>Maps a span of the wrapped, substituted text to the text the user wrote: text a replacement wrote maps
     /// to the placeholder it replaced, the rest to where the template has it.</summary>
-    private static TextSpan ToUserText(ForeachStage stage, ImmutableArray<(int From, int To, int TemplateFrom, int TemplateTo)> regions, int length, TextSpan span)
+    private static TextSpan ToUserText(ImmutableArray<TextSpan> spans, TextSpan fallback, ImmutableArray<(int From, int To, int TemplateFrom, int TemplateTo)> regions, int length, TextSpan span)
     {
-        var spans = stage.TemplateSpans;
-        if (spans.IsEmpty) return stage.Span;
+        if (spans.IsEmpty) return fallback;
         int Template(int offset, bool end)
         {
             var x = Math.Clamp(offset - Wrapper.Length, 0, length);

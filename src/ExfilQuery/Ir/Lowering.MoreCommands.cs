@@ -187,27 +187,37 @@ public static partial class Lowering
                 else if (tokens[i].Text != ",") patterns.Add(tokens[i].Text);
             }
             var mode = options.GetValueOrDefault("mode", "multifield").ToLowerInvariant();
-            if (mode != "multifield")
-            {
-                if (mode is "multivalue" or "json_array" or "auto_collections")
-                    return new UnsupportedStage("foreach", $"mode={mode} iterates over the values of one field, with <<ITEM>> standing for a value rather than for text; only the default multifield mode is modelled.");
+            if (mode is not ("multifield" or "multivalue" or "json_array" or "auto_collections"))
                 return ForeachError(Map(g), $"mode={mode} is not a foreach mode (multifield, multivalue, json_array, auto_collections).");
-            }
-            if (options.ContainsKey("itemstr") || options.ContainsKey("iterstr"))
+            if (mode is "json_array" or "auto_collections")
+                return new UnsupportedStage("foreach", $"mode={mode} iterates over the elements of a JSON array, which the IR does not model; multifield and multivalue are.");
+            var multivalue = mode == "multivalue";
+            if (!multivalue && (options.ContainsKey("itemstr") || options.ContainsKey("iterstr")))
                 return ForeachError(Map(g), "itemstr and iterstr apply to the multivalue, json_array and auto_collections modes, not to multifield.");
+            if (multivalue && options.Keys.FirstOrDefault(k => k is "fieldstr" or "matchstr" or "matchseg1" or "matchseg2" or "matchseg3") is { } multifieldOption)
+                return ForeachError(Map(g), $"{multifieldOption} applies to the multifield mode, not to multivalue.");
             if (patterns.Count == 0) return ForeachError(Map(g), "expected at least one field name or wildcard pattern.");
+            if (multivalue && patterns.Count > 1) return ForeachError(Map(g), "mode=multivalue iterates over one field.");
             var open = template.Span.Start;
             if (template.Span.Length < 2 || template.Span.End > parse.ExpandedText.Length) return ForeachError(Map(template), "expected the template between [ and ].");
             var text = parse.ExpandedText[(open + 1)..(template.Span.End - 1)];
+            var spans = Enumerable.Range(open + 1, text.Length).Select(i => parse.MapToOriginal(new TextSpan(i, 1))).ToImmutableArray();
+            var scratch = new Lowerer(parse).LowerPipeline(template.Pipeline);
+            if (multivalue)
+            {
+                // "The multivalue mode can only be used with the eval command", one eval statement (Search Reference).
+                if (scratch.Stages is not [EvalStage])
+                    return new UnsupportedStage("foreach", "in multivalue mode the template must be one eval command (Search Reference, \"foreach\").");
+                return new ForeachValuesStage(patterns[0], text, options.GetValueOrDefault("itemstr", "<<ITEM>>"), options.GetValueOrDefault("iterstr", "<<ITER>>"), spans);
+            }
             var stage = new ForeachStage(
                 patterns.ToImmutable(),
                 text,
                 options.GetValueOrDefault("fieldstr", "<<FIELD>>"),
                 options.GetValueOrDefault("matchstr", "<<MATCHSTR>>"),
                 [options.GetValueOrDefault("matchseg1", "<<MATCHSEG1>>"), options.GetValueOrDefault("matchseg2", "<<MATCHSEG2>>"), options.GetValueOrDefault("matchseg3", "<<MATCHSEG3>>")],
-                [.. Enumerable.Range(open + 1, text.Length).Select(i => parse.MapToOriginal(new TextSpan(i, 1)))]);
+                spans);
             if (ForeachTemplate.WhyNotModelled(stage) is { } why) return new UnsupportedStage("foreach", why);
-            var scratch = new Lowerer(parse).LowerPipeline(template.Pipeline);
             if (scratch.Stages.FirstOrDefault(x => !ForeachTemplate.IsTemplateStage(x)) is { } other)
                 return new UnsupportedStage("foreach", ForeachTemplate.NotStreaming(other));
             return stage;

@@ -174,5 +174,22 @@ public sealed record ForeachStage(ImmutableArray<string> Patterns, string Templa
     public ImmutableArray<Text.TextSpan> TemplateSpans { get; } = [];
 }
 
+/// <summary>foreach mode=multivalue (Splunk Search Reference, "foreach"): for each value of <see cref="Field"/>, the
+/// template (one eval) with <see cref="ItemPlaceholder"/> replaced by the value, as a number when it reads as one and
+/// as a quoted string otherwise, and <see cref="IterPlaceholder"/> by its zero-based position, runs on the row.</summary>
+/// <param name="Field">The multivalue field, as written (a <c>*</c> is part of the name in this mode).</param>
+/// <param name="Template">The subsearch between its brackets, from the macro-expanded text.</param>
+/// <param name="ItemPlaceholder">itemstr (default <c>&lt;&lt;ITEM&gt;&gt;</c>).</param>
+/// <param name="IterPlaceholder">iterstr (default <c>&lt;&lt;ITER&gt;&gt;</c>).</param>
+public sealed record ForeachValuesStage(string Field, string Template, string ItemPlaceholder, string IterPlaceholder) : Stage
+{
+    /// <summary>A multivalue foreach whose template characters are at <paramref name="templateSpans"/>.</summary>
+    internal ForeachValuesStage(string field, string template, string itemPlaceholder, string iterPlaceholder, ImmutableArray<Text.TextSpan> templateSpans)
+        : this(field, template, itemPlaceholder, iterPlaceholder) => TemplateSpans = templateSpans;
+
+    /// <summary>As <see cref="ForeachStage.TemplateSpans"/>.</summary>
+    public ImmutableArray<Text.TextSpan> TemplateSpans { get; } = [];
+}
+
 /// <summary>A command the IR does not model yet; backends report it with its span.</summary>
 public sealed record UnsupportedStage(string Command, string Reason) : Stage;

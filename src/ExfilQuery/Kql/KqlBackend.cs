@@ -273,7 +273,7 @@ internal sealed partial class KqlWriter(KqlOptions options)
                 return WriteSpath(s);
             case IpLocationStage i:
                 return WriteIpLocation(i);
-            case ForeachStage:
+            case ForeachStage or ForeachValuesStage:
                 // Not expanded (ForeachStatic said why, KQL0011): the translation fails.
                 return null;
             case RegexFilterStage r:

@@ -66,6 +66,26 @@ public class ForeachTests
         Assert.That(result.Diagnostics.Where(d => d.IsError), Is.Empty);
     }
 
+    /// <summary>mode=multivalue: <<ITEM>> is each value (a number when it reads as one, otherwise a quoted string, as the
+    /// reference's examples 8 and 15 need), <<ITER>> its zero-based position; a row without the field runs nothing.</summary>
+    [TestCase("* | head 1 | eval teacher=\"James\", student_grades=mvappend(\"50\", \"100\", \"30\"), sum = 0, count = 0 | foreach mode=multivalue student_grades [eval sum = sum + <<ITEM>>, count = count + 1] | eval average = sum / count | table average count sum teacher",
+        "average=60 count=3 sum=180 teacher=James", Description = "Example 8")]
+    [TestCase("* | head 1 | eval word=split(\"ABCDE\",\"\"), nums=split(\"01234\",\"\") | foreach word mode=multivalue [eval word_and_num=mvappend(word_and_num, <<ITEM>>.mvindex(nums, <<ITER>>))] | table word_and_num",
+        "word_and_num=A0|B1|C2|D3|E4", Description = "Example 15")]
+    [TestCase("* | head 1 | eval mv=mvappend(\"a\\\"b\", \"c\\\\d\", \"-2.5\", \"1e3\") | foreach mode=multivalue mv [eval out=mvappend(out, <<ITEM>>)] | table out",
+        "out=a\"b|c\\d|-2.5|1e3", Description = "quotes and backslashes escaped; 1e3 stays text")]
+    [TestCase("* | head 1 | eval result=\"\", mv=mvappend(\"5\", \"15\") | foreach mode=multivalue itemstr=<<NUMBER>> iterstr=<<I>> mv [eval result = result . <<I>> . \":\" . <<NUMBER>> . \" \"] | table result",
+        "result=0:5 1:15 ", Description = "itemstr and iterstr rename the placeholders")]
+    [TestCase("* | head 1 | foreach mode=multivalue nosuch [eval seen=1] | table seen categoryId",
+        "categoryId=ACCESSORIES", Description = "no values, no iteration")]
+    public void MultivalueModeRunsTheEvalPerValue(string search, string rows)
+    {
+        var result = Run(search, Json(Www));
+        Assert.That(string.Join(";", Rows(result)), Is.EqualTo(rows));
+        Assert.That(result.Diagnostics, Is.Empty);
+        Assert.That(KqlBackend.Translate(search).Diagnostics.Select(d => d.Code), Does.Contain("KQL0011"));
+    }
+
     [Test]
     public void AStarDoesNotMatchInternalFieldsButAnUnderscorePatternDoes()
     {
@@ -171,7 +191,14 @@ public class ForeachTests
     [TestCase("| foreach mode=multifield test*ab* \"x *\" fieldstr=F matchseg1=S1 [eval F=S1 | where F>0]",
         "ForeachStage Patterns=[\"test*ab*\", \"x *\"] Template=\"eval F=S1 | where F>0\" FieldPlaceholder=\"F\" MatchPlaceholder=\"<<MATCHSTR>>\" SegmentPlaceholders=[\"S1\", \"<<MATCHSEG2>>\", \"<<MATCHSEG3>>\"]\n")]
     [TestCase("| foreach mode=multivalue mv [eval t=t+<<ITEM>>]",
-        "UnsupportedStage Command=\"foreach\" Reason=\"mode=multivalue iterates over the values of one field, with <<ITEM>> standing for a value rather than for text; only the default multifield mode is modelled.\"\n")]
+        "ForeachValuesStage Field=\"mv\" Template=\"eval t=t+<<ITEM>>\" ItemPlaceholder=\"<<ITEM>>\" IterPlaceholder=\"<<ITER>>\"\n")]
+    [TestCase("| foreach mode=multivalue itemstr=<<NUMBER>> numbers [ eval result = result + <<NUMBER>>]",
+        "ForeachValuesStage Field=\"numbers\" Template=\" eval result = result + <<NUMBER>>\" ItemPlaceholder=\"<<NUMBER>>\" IterPlaceholder=\"<<ITER>>\"\n",
+        Description = "the reference's itemstr example")]
+    [TestCase("| foreach mode=multivalue mv [eval t=1 | eval u=2]",
+        "UnsupportedStage Command=\"foreach\" Reason=\"in multivalue mode the template must be one eval command (Search Reference, \\\"foreach\\\").\"\n")]
+    [TestCase("| foreach mode=json_array j [eval t=t+<<ITEM>>]",
+        "UnsupportedStage Command=\"foreach\" Reason=\"mode=json_array iterates over the elements of a JSON array, which the IR does not model; multifield and multivalue are.\"\n")]
     [TestCase("| foreach a* [| stats count]",
         "UnsupportedStage Command=\"foreach\" Reason=\"the template holds stats, which is not a streaming command that reads one row; foreach in multifield mode runs streaming commands only (Search Reference, \\\"foreach\\\").\"\n")]
     [TestCase("| foreach a*b* [eval x=\"<<MATCHSTR>>\"]",
@@ -193,6 +220,8 @@ public class ForeachTests
     [TestCase("| foreach bogus=1 a* [eval x=1]", "'bogus' is not an option of foreach")]
     [TestCase("| foreach mode=sideways a* [eval x=1]", "mode=sideways is not a foreach mode")]
     [TestCase("| foreach itemstr=I a* [eval x=1]", "itemstr and iterstr apply to")]
+    [TestCase("| foreach mode=multivalue fieldstr=F mv [eval x=1]", "fieldstr applies to the multifield mode")]
+    [TestCase("| foreach mode=multivalue a b [eval x=1]", "iterates over one field")]
     public void InvalidArgumentsAreSpl0301(string search, string message)
     {
         var lowered = Lowered(search);
