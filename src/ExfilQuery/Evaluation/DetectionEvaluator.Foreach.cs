@@ -51,7 +51,7 @@ public static partial class DetectionEvaluator
         }
 
         /// <summary>Each multivalue foreach's eval per value and position.</summary>
-        private readonly Dictionary<ForeachValuesStage, Dictionary<(string Value, int Index), (string Text, EvalStage? Eval, System.Collections.Immutable.ImmutableArray<Diagnostics.Diagnostic> Errors)>> _foreachValueTemplates = new(ReferenceEqualityComparer.Instance);
+        private readonly Dictionary<ForeachValuesStage, Dictionary<(string Value, int Index), ForeachValueIteration>> _foreachValueTemplates = new(ReferenceEqualityComparer.Instance);
 
         /// <summary>foreach mode=multivalue (Splunk Search Reference, "foreach"): for each value of the field, as the row
         /// has it when foreach starts, the template's eval with <c>&lt;&lt;ITEM&gt;&gt;</c> and <c>&lt;&lt;ITER&gt;&gt;</c>

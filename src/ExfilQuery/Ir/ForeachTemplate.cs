@@ -86,6 +86,10 @@ internal sealed partial record ForeachIteration(ForeachVisit Visit, string Text,
     private static partial System.Text.RegularExpressions.Regex GroupNames();
 }
 
+/// <summary>A multivalue foreach's template with one value's placeholders replaced: the eval it runs (null when the
+/// text does not read), or the errors.</summary>
+internal sealed record ForeachValueIteration(string Text, EvalStage? Eval, ImmutableArray<Diagnostic> Errors);
+
 /// <summary>What <see cref="ForeachStage"/> means, shared by the evaluator (per row) and the backends (expanded
 /// statically when the fields are known). Splunk Search Reference, "foreach": the placeholders are "just a string
 /// replacement" in the subsearch, which may hold any streaming command in multifield mode. Where the reference is
@@ -270,15 +274,14 @@ internal static partial class ForeachTemplate
         return new ForeachIteration(visit, text, errors.IsEmpty ? stages : [], errors);
     }
 
-    /// <summary>A multivalue foreach's template for one value: the eval it runs (null when it does not read) and the
-    /// text, or the errors.</summary>
-    public static (string Text, EvalStage? Eval, ImmutableArray<Diagnostic> Errors) ExpandValue(ForeachValuesStage stage, string value, int index)
+    /// <summary>A multivalue foreach's template for one value: the eval it runs, or the errors.</summary>
+    public static ForeachValueIteration ExpandValue(ForeachValuesStage stage, string value, int index)
     {
         var (text, regions) = Substitute(stage.Template, [(stage.ItemPlaceholder, ValueLiteral(value)), (stage.IterPlaceholder, index.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
         var (stages, errors) = Read(text, regions, stage.TemplateSpans, stage.Span);
         if (errors.IsEmpty && stages is not [EvalStage])
             errors = [DiagnosticFacts.CannotLower(stage.Span, "in multivalue mode the template must be one eval command (Search Reference, \"foreach\").")];
-        return (text, errors.IsEmpty ? (EvalStage)stages[0] : null, errors);
+        return new ForeachValueIteration(text, errors.IsEmpty ? (EvalStage)stages[0] : null, errors);
     }
 
     /// <summary>How <c>&lt;&lt;ITEM&gt;&gt;</c> stands for a value: the reference's examples add the values of

@@ -173,6 +173,7 @@ public class ForeachTests
     /// <summary>Streamed runs (CompiledDetection, where foreach is a row-wise prefix stage) give Evaluate's rows.</summary>
     [TestCase("* | eval total=0 | foreach www* [eval total=total + <<FIELD>>] | table categoryId total")]
     [TestCase("* | foreach www* [where <<FIELD>> > 700] | stats count by categoryId")]
+    [TestCase("* | eval mv=mvappend(www1, www2), t=0 | foreach mode=multivalue mv [eval t = t + <<ITEM>>] | stats sum(t) by categoryId")]
     public void StreamedRunsGiveTheSameRows(string search)
     {
         var events = Json(Www);
