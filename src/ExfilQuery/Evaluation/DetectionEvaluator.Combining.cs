@@ -9,7 +9,7 @@ public static partial class DetectionEvaluator
     private sealed partial class Runner
     {
         /// <summary>Stages beyond the first slice: combining (join, append, appendpipe, map), lookup, top/rare,
-        /// transaction, iplocation, xmlkv and outlier; null for a stage this file does not know.</summary>
+        /// transaction, iplocation, xmlkv, outlier, then spath, fromjson, replace and addtotals; null for a stage neither file knows.</summary>
         private List<Event>? ApplyMore(Stage stage, List<Event> rows) => stage switch
         {
             JoinStage j => Join(j, rows),
@@ -22,7 +22,7 @@ public static partial class DetectionEvaluator
             IpLocationStage i => IpLocation(i, rows),
             XmlKvStage x => XmlKv(x, rows),
             OutlierStage o => Outlier(o, rows),
-            _ => null,
+            _ => ApplyJson(stage, rows),
         };
 
         /// <summary>The rows of a subsearch over the same events, cut at <see cref="EvaluationOptions.MaxSubsearchRows"/>.</summary>

@@ -227,12 +227,18 @@ public static partial class Lowering
                 {
                     string? Opt(string name) => s.Options.FirstOrDefault(o => o.Name.Equals(name, StringComparison.OrdinalIgnoreCase)) is { } o ? OptionText(o) : null;
                     var path = Opt("path") ?? s.Path?.Value;
-                    if (path is null) return new UnsupportedStage("spath", "spath without a path extracts every field of the document; the IR does not model it yet.");
-                    return new SpathStage(Opt("input") ?? "_raw", path, Opt("output") ?? path);
+                    if (path is null && Opt("output") is not null)
+                    {
+                        Diagnostics.Add(DiagnosticFacts.InvalidArgumentValue(Map(s), "spath", "output= needs a path: without one spath extracts every field under its own name."));
+                        return new UnsupportedStage("spath", "output= without a path");
+                    }
+                    return new SpathStage(Opt("input") ?? "_raw", path ?? "", Opt("output") ?? path ?? "");
                 }
                 case MapCommand or TopCommand or TransactionCommand or IplocationCommand or XmlkvCommand:
                 case GenericCommand { CommandName: var name } when name.Equals("outlier", StringComparison.OrdinalIgnoreCase):
                     return LowerMoreCommand(command);
+                case GenericCommand g when g.CommandName.ToLowerInvariant() is "fromjson" or "replace" or "addtotals":
+                    return LowerTokenCommand(g);
                 case MacroCommand m:
                     Diagnostics.Add(DiagnosticFacts.CannotLower(Map(m), $"The undefined macro {m.Text} has no known meaning."));
                     return new UnsupportedStage(m.Text, "undefined macro");

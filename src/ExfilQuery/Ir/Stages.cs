@@ -101,8 +101,10 @@ public sealed record MakeMultivalueStage(string Field, string? Delimiter, string
 /// <summary>convert: format or parse time and numbers (ctime, mktime, dur2sec, num, ...).</summary>
 public sealed record ConvertStage(ImmutableArray<(string Function, string Field, string Output)> Conversions, string? TimeFormat) : Stage;
 
-/// <summary>spath with a path: read the value at <see cref="Path"/> (dots between members, <c>{}</c> for every
-/// element of an array) of the JSON or XML in <see cref="Input"/> into <see cref="Output"/>.</summary>
+/// <summary>spath: read the value at <see cref="Path"/> (dots between members, <c>{}</c> for every element of an
+/// array, <c>{N}</c> one element, <c>{@name}</c> an XML attribute) of the JSON or XML in <see cref="Input"/> into
+/// <see cref="Output"/>; with an empty <see cref="Path"/> (and <see cref="Output"/>), every field of the document
+/// under the names spath gives them (<c>a.b</c>, <c>a{}</c>, <c>a{@name}</c>).</summary>
 public sealed record SpathStage(string Input, string Path, string Output) : Stage;
 
 /// <summary>map: runs <see cref="Search"/> once per input row (at most <see cref="MaxSearches"/>), with each
@@ -145,6 +147,19 @@ public sealed record XmlKvStage(string Field, int MaxInputs) : Stage;
 /// otherwise (action=transform) the value is set to that threshold, prefixed with <c>000</c> when
 /// <see cref="Mark"/>.</summary>
 public sealed record OutlierStage(bool Remove, double Param, bool UseLower, bool Mark, ImmutableArray<string> Fields) : Stage;
+
+/// <summary>fromjson (Splunk 9): each top-level key of the JSON object in <see cref="Field"/> becomes a field named
+/// <see cref="Prefix"/> + key; arrays become multivalue fields, nested objects keep their JSON text.</summary>
+public sealed record FromJsonStage(string Field, string Prefix) : Stage;
+
+/// <summary>replace: each value of <see cref="Fields"/> (every field not starting with <c>_</c> when empty) that
+/// matches a pattern whole (<c>*</c> matches any text) is replaced; the <c>*</c>s of a replacement take the text
+/// its pattern's <c>*</c>s matched, in order.</summary>
+public sealed record ReplaceStage(ImmutableArray<(string Pattern, string Replacement)> Pairs, ImmutableArray<string> Fields) : Stage;
+
+/// <summary>addtotals row totals: <see cref="FieldName"/> gets the sum of the numeric values of
+/// <see cref="Fields"/> (wildcards allowed; every numeric field when empty).</summary>
+public sealed record AddTotalsStage(ImmutableArray<string> Fields, string FieldName) : Stage;
 
 /// <summary>A command the IR does not model yet; backends report it with its span.</summary>
 public sealed record UnsupportedStage(string Command, string Reason) : Stage;
