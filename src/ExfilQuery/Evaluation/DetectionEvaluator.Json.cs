@@ -166,11 +166,14 @@ public static partial class DetectionEvaluator
             }
             var names = new Stack<string>();
             var values = new List<(string Name, string Value)>();
+            // A text read last, when the document then ends at the cutoff, may be cut: it is left out, as in JSON.
+            var lastIsText = false;
             try
             {
                 using var reader = XmlReader.Create(new StringReader(text), XmlSettings);
                 while (reader.Read())
                 {
+                    lastIsText = reader.NodeType is XmlNodeType.Text or XmlNodeType.CDATA && names.Count > 0;
                     switch (reader.NodeType)
                     {
                         case XmlNodeType.Element:
@@ -197,6 +200,7 @@ public static partial class DetectionEvaluator
             catch (XmlException) when (!complete)
             {
                 // The document ends at the cutoff: what was read before it stands.
+                if (lastIsText) values.RemoveAt(values.Count - 1);
             }
             catch (XmlException)
             {
