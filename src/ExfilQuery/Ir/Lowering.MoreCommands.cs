@@ -137,7 +137,7 @@ public static partial class Lowering
         };
 
         private static string Unquote(string text) =>
-            text.Length >= 2 && text[0] == '"' && text[^1] == '"' ? text[1..^1].Replace("\\\"", "\"", StringComparison.Ordinal) : text;
+            text.Length >= 2 && text[0] == '"' && text[^1] == '"' ? SyntaxFacts.UnescapeQuoted(text[1..^1]) : text;
 
         private static CommandOption? Option(ImmutableArray<CommandOption> options, string name) =>
             options.LastOrDefault(o => o.Name.Equals(name, StringComparison.OrdinalIgnoreCase));

@@ -268,6 +268,10 @@ internal sealed partial class KqlWriter(KqlOptions options)
                 return WriteExtract(e);
             case SpathStage s:
                 return WriteSpath(s);
+            case ReplaceStage r:
+                return WriteReplace(r);
+            case AddTotalsStage a:
+                return WriteAddTotals(a);
             case IpLocationStage i:
                 return WriteIpLocation(i);
             case RegexFilterStage r:
@@ -316,6 +320,7 @@ internal sealed partial class KqlWriter(KqlOptions options)
         ExpandStage => "'mvexpand'",
         MakeMultivalueStage => "'makemv'",
         OutlierStage => "'outlier'",
+        FromJsonStage => "'fromjson'",
         _ => stage.GetType().Name,
     };
 
