@@ -253,7 +253,7 @@ internal sealed class ElasticMapper
                 return m with { Field = Define(m.Field) };
             case ConvertStage c:
                 return c with { Conversions = [.. c.Conversions.Select(x => (x.Function, Read(x.Field), Define(x.Output)))] };
-            case SpathStage s:
+            case SpathStage { Path.Length: > 0 } s:
                 return s with { Input = Read(s.Input), Output = Define(s.Output) };
             case TransactionStage t:
             {

@@ -194,6 +194,10 @@ internal sealed partial class EqlWriter(ElasticOptions options, MappedDetection?
         RegexFilterStage => "regex",
         ExpandStage => "mvexpand",
         BinStage => "bin",
+        SpathStage => "spath",
+        FromJsonStage => "fromjson",
+        ReplaceStage => "replace",
+        AddTotalsStage => "addtotals",
         _ => stage.GetType().Name,
     };
 

@@ -325,6 +325,10 @@ internal sealed class EsqlWriter(ElasticOptions options, MappedDetection? mapped
         AppendStage => "append",
         RegexFilterStage => "regex",
         MakeMultivalueStage => "makemv",
+        SpathStage => "spath",
+        FromJsonStage => "fromjson",
+        ReplaceStage => "replace",
+        AddTotalsStage => "addtotals",
         _ => stage.GetType().Name,
     };
 
