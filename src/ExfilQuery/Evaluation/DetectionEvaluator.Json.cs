@@ -14,6 +14,10 @@ public static partial class DetectionEvaluator
         /// <summary>limits.conf [spath] extraction_cutoff: spath without a path reads this many bytes of its input.</summary>
         private const int SpathExtractionCutoff = 5000;
 
+        /// <summary>Documents nested deeper are not read (System.Text.Json's default limit, applied to XML too), so
+        /// that no input can exhaust the stack or build quadratically long names.</summary>
+        private const int MaxDocumentDepth = 64;
+
         private static readonly XmlReaderSettings XmlSettings = new()
         {
             DtdProcessing = DtdProcessing.Prohibit,
@@ -58,7 +62,7 @@ public static partial class DetectionEvaluator
         }
 
         private void Malformed(Text.TextSpan span, string command, string field, string kind) =>
-            context.Report(EvaluationDiagnostics.StructuredInput(span, command, field, $"holds text that starts as {kind} but does not parse in some rows; nothing is extracted from it. Splunk may extract what it read before the error."));
+            context.Report(EvaluationDiagnostics.StructuredInput(span, command, field, $"holds text that starts as {kind} but does not parse, or nests deeper than {MaxDocumentDepth} levels, in some rows; nothing is extracted from it. Splunk may extract what it read before the error."));
 
         /// <summary>spath (Splunk Search Reference, "spath"): input (default _raw) read as JSON when it starts with
         /// <c>{</c> or <c>[</c>, as XML when it starts with <c>&lt;</c>, otherwise nothing is extracted. With a path the
@@ -173,6 +177,7 @@ public static partial class DetectionEvaluator
                 using var reader = XmlReader.Create(new StringReader(text), XmlSettings);
                 while (reader.Read())
                 {
+                    if (reader.Depth > MaxDocumentDepth) return false;
                     lastIsText = reader.NodeType is XmlNodeType.Text or XmlNodeType.CDATA && names.Count > 0;
                     switch (reader.NodeType)
                     {
@@ -261,6 +266,9 @@ public static partial class DetectionEvaluator
             XDocument doc;
             try
             {
+                using (var depth = XmlReader.Create(new StringReader(text), XmlSettings))
+                    while (depth.Read())
+                        if (depth.Depth > MaxDocumentDepth) return false;
                 using var reader = XmlReader.Create(new StringReader(text), XmlSettings);
                 doc = XDocument.Load(reader);
             }

@@ -118,6 +118,22 @@ public class JsonCommandTests
         Assert.That(Codes(result).Distinct(), Is.EqualTo(new[] { "EVL0026" }));
     }
 
+    /// <summary>Documents nested deeper than 64 levels are not read (EVL0026), in either mode, so that no input
+    /// exhausts the stack or builds quadratically long names; 64 levels still are.</summary>
+    [TestCase(65, true)]
+    [TestCase(200_000, true)]
+    [TestCase(63, false)]
+    public void SpathDepthLimit(int depth, bool refused)
+    {
+        foreach (var (open, close, path) in new[] { ("<a>", "</a>", "a.a"), ("{\"a\":", "}", "a.a") })
+        {
+            var doc = string.Concat(Enumerable.Repeat(open, depth)) + (open[0] == '<' ? "t" : "1") + string.Concat(Enumerable.Repeat(close, depth));
+            var result = Run($"| spath input=doc path={path} output=o | spath input=doc", [Doc("doc", doc)]);
+            Assert.That(result.Rows[0].Has("o"), Is.Not.EqualTo(refused), open);
+            Assert.That(Codes(result).Contains("EVL0026"), Is.EqualTo(refused), open);
+        }
+    }
+
     // ------------------------------------------------------------------ spath without a path
 
     /// <summary>spath without a path extracts every field under the names of the reference's auto-extract mode (SPL2
