@@ -33,8 +33,18 @@ public static partial class DetectionEvaluator
             switch (stage)
             {
                 case SpathStage s:
-                    foreach (var row in rows) Spath(s, row);
+                {
+                    List<SpathStep>? steps = null;
+                    if (s.Path.Length > 0 && (steps = SpathStep.Parse(s.Path)) is null)
+                    {
+                        context.Report(EvaluationDiagnostics.UnsupportedStage(s.Span, "spath", $"the path '{s.Path}' is not a spath location path"));
+                        return rows;
+                    }
+                    if (steps is not null && steps.Any(x => x.Index is not null))
+                        context.Report(EvaluationDiagnostics.SpathIndex(s.Span, s.Path));
+                    foreach (var row in rows) Spath(s, steps, row);
                     return rows;
+                }
                 case FromJsonStage f:
                     foreach (var row in rows) FromJson(f, row);
                     return rows;
@@ -67,17 +77,10 @@ public static partial class DetectionEvaluator
         /// <summary>spath (Splunk Search Reference, "spath"): input (default _raw) read as JSON when it starts with
         /// <c>{</c> or <c>[</c>, as XML when it starts with <c>&lt;</c>, otherwise nothing is extracted. With a path the
         /// values found go to the output field (several: multivalue; none: the field is left as it was); without one
-        /// every field of the first 5000 bytes is extracted.</summary>
-        private void Spath(SpathStage s, Event row)
+        /// every field of the first 5000 bytes is extracted. <paramref name="steps"/> is the parsed path, null without
+        /// one.</summary>
+        private void Spath(SpathStage s, List<SpathStep>? steps, Event row)
         {
-            List<SpathStep>? steps = null;
-            if (s.Path.Length > 0 && (steps = SpathStep.Parse(s.Path)) is null)
-            {
-                context.Report(EvaluationDiagnostics.UnsupportedStage(s.Span, "spath", $"the path '{s.Path}' is not a spath location path"));
-                return;
-            }
-            if (steps is not null && steps.Any(x => x.Index is not null))
-                context.Report(EvaluationDiagnostics.SpathIndex(s.Span, s.Path));
             var found = new List<string>();
             var extracted = new Event();
             foreach (var text in StructuredInputs(row, s.Input, "spath", s.Span))

@@ -20,6 +20,8 @@ internal sealed partial class KqlWriter
             var brace = step.IndexOf('{', StringComparison.Ordinal);
             var name = brace < 0 ? step : step[..brace];
             var index = brace < 0 ? "" : step[brace..];
+            if (name.Contains('}', StringComparison.Ordinal) || name.Length == 0 && index.Length == 0)
+                return Unsupported(s, $"spath path={s.Path} is not a spath location path.");
             if (name.Length > 0) members.Append('[').Append(KqlSyntax.Quote(name)).Append(']');
             if (index.Length == 0) continue;
             if (index == "{}" || index.Contains("}{", StringComparison.Ordinal))

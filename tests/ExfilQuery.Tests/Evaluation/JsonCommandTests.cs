@@ -106,6 +106,18 @@ public class JsonCommandTests
         Assert.That(Codes(result).Where(c => c != "EVL0027"), Is.Empty);
     }
 
+    /// <summary>A path that is not a location path is EVL0001 (the stage is not run), also when no row reaches it.</summary>
+    [TestCase("a..b")]
+    [TestCase("a}.b")]
+    [TestCase("a{x}")]
+    [TestCase("a.")]
+    [TestCase("a{@k}.b")]
+    public void SpathInvalidPath(string path)
+    {
+        foreach (var rows in new[] { new[] { Doc("doc", """{"a":{"b":1}}""") }, [] })
+            Assert.That(Codes(Run($"| spath input=doc path={path} output=o", rows)), Is.EqualTo(new[] { "EVL0001" }), path);
+    }
+
     /// <summary>Input that starts as JSON or XML but does not parse adds nothing and says so; the evaluator never
     /// expands a DTD's entities.</summary>
     [TestCase("""{"a":"x" """)]

@@ -31,6 +31,8 @@ public class KqlJsonCommandTests
     [TestCase("| spath output=r path=bindingDeltas{}.role", TranslationStatus.Failed, null)]
     [TestCase("| spath output=r path=a{@k}", TranslationStatus.Failed, null)]
     [TestCase("| spath input=x", TranslationStatus.Failed, null)]
+    [TestCase("| spath output=o path=a..b", TranslationStatus.Failed, null)]
+    [TestCase("| spath output=o path=a}.b", TranslationStatus.Failed, null)]
     public void Spath(string spl, TranslationStatus status, string? expected) => AssertQuery(spl, status, expected);
 
     /// <summary>replace: literal patterns compare with == (case-sensitive), the last written first; wildcard patterns
