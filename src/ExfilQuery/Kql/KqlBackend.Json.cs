@@ -7,16 +7,19 @@ namespace ExfilQuery.Kql;
 // spath, replace and addtotals; the meaning is the evaluator's (DetectionEvaluator.Json.cs).
 internal sealed partial class KqlWriter
 {
-    /// <summary>spath with a path of member names and <c>{N}</c> indexes is a parse_json member chain. The path
-    /// forms that give several values (<c>{}</c>), XML attributes and extraction without a path are not translated.
-    /// A path that finds nothing leaves an output field that already exists as it was.</summary>
+    /// <summary>spath with a path of member names and <c>{N}</c> indexes is a parse_json member chain; one
+    /// <c>{}</c> (every element of an array, then an optional member chain) is an mv-apply that collects the values
+    /// found as a multivalue (dynamic array) field. XML attributes, several <c>{}</c> and extraction without a path
+    /// are not translated. A path that finds nothing leaves an output field that already exists as it was.</summary>
     private string? WriteSpath(SpathStage s)
     {
         if (s.Path.Length == 0)
             return Unsupported(s, "spath without a path extracts every field of the document under names only the data tells; this is not translated.");
-        var members = new StringBuilder();
+        var before = new StringBuilder();
+        StringBuilder? after = null;
         foreach (var step in s.Path.Split('.'))
         {
+            var members = after ?? before;
             var brace = step.IndexOf('{', StringComparison.Ordinal);
             var name = brace < 0 ? step : step[..brace];
             var index = brace < 0 ? "" : step[brace..];
@@ -24,20 +27,45 @@ internal sealed partial class KqlWriter
                 return Unsupported(s, $"spath path={s.Path} is not a spath location path.");
             if (name.Length > 0) members.Append('[').Append(KqlSyntax.Quote(name)).Append(']');
             if (index.Length == 0) continue;
-            if (index == "{}" || index.Contains("}{", StringComparison.Ordinal))
-                return Unsupported(s, $"spath path={s.Path} reads every element of an array (a multivalue field in Splunk); this is not translated yet.");
+            if (index == "{}" && after is null)
+            {
+                after = new StringBuilder();
+                continue;
+            }
+            if (index.Contains("{}", StringComparison.Ordinal))
+                return Unsupported(s, $"spath path={s.Path} reads the elements of arrays inside arrays; only one {{}} is translated.");
             if (index.Length < 3 || index[^1] != '}' || !int.TryParse(index[1..^1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n))
                 return Unsupported(s, $"spath path={s.Path} reads an XML attribute or a step KQL's JSON access has no form for.");
             members.Append('[').Append(n.ToString(System.Globalization.CultureInfo.InvariantCulture)).Append(']');
         }
-        if (members.Length == 0) return Unsupported(s, $"spath path={s.Path} is not a member path.");
+        if (before.Length == 0 && after is null) return Unsupported(s, $"spath path={s.Path} is not a member path.");
+        var value = $"parse_json({Str(new Typed(Column(s.Input), TypeOf(s.Input))).Text}){before}";
+        if (after is not null) return WriteSpathArray(s, value, after.ToString());
         Diagnostics.Add(DiagnosticFacts.KqlApproximation(s.Span, "spath also reads XML; the translation reads the input as JSON only, with parse_json, which rewrites numbers (1.50 becomes 1.5) and re-serialises objects and arrays, and gives JSON null as an empty value where Splunk writes 'null'; an index {N} counts from 0, which Splunk's SPL reference does not state."));
-        var value = $"parse_json({Str(new Typed(Column(s.Input), TypeOf(s.Input))).Text}){members}";
         var existing = _types.ContainsKey(s.Output) ? Str(new Typed(Column(s.Output), TypeOf(s.Output))).Text : null;
         var target = Target(s.Output, KType.String);
         return existing is null
             ? $"extend {target} = tostring({value})"
             : $"extend {target} = iff(isnull({value}), {existing}, tostring({value}))";
+    }
+
+    /// <summary>spath <c>a{}.b</c>: each element of the array at <paramref name="array"/> (padded to one null element
+    /// when it is missing, empty or not an array, so the row stays), its <paramref name="member"/> chain when that
+    /// exists, as text, collected in the element order.</summary>
+    private string? WriteSpathArray(SpathStage s, string array, string member)
+    {
+        if (_types.ContainsKey(s.Output))
+            return Unsupported(s, $"spath path={s.Path} into '{s.Output}', a field that already exists (kept by Splunk when the path finds nothing), is not translated.");
+        Diagnostics.Add(DiagnosticFacts.KqlApproximation(s.Span, "spath also reads XML; the translation reads the input as JSON only, with parse_json, which rewrites numbers (1.50 becomes 1.5) and re-serialises objects, and leaves out JSON null values where Splunk writes 'null'; the values are a dynamic array, also when there is one (Splunk: a plain value) or none (Splunk: no field)."));
+        var n = (++_multivalueCounter).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var element = "__mv" + n;
+        var collected = "__spath" + n;
+        var value = element + member;
+        _orderLost = true;
+        return $"extend {element} = iff(array_length({array}) > 0, {array}, dynamic([null]))\n"
+            + $"| mv-apply {element} on (summarize {collected} = make_list_if(tostring({value}), isnotnull({value})))\n"
+            + $"| extend {Target(s.Output, KType.Dynamic)} = {collected}\n"
+            + $"| project-away {collected}";
     }
 
     /// <summary>replace IN fields: per field a case() over the patterns in the evaluator's order of precedence (the

@@ -24,11 +24,31 @@ public class KqlJsonCommandTests
     private const string Number = """ matches regex "^[+-]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][+-]?[0-9]+)?$" and isfinite(todouble(""";
 
     /// <summary>A member path is partial (XML, number text, null); {N} is a JSON index from 0; an output that already
-    /// exists is kept when the path finds nothing, as the evaluator does.</summary>
+    /// exists is kept when the path finds nothing, as the evaluator does. One {} is an mv-apply collecting the values
+    /// (a dynamic array: partial, since Splunk gives one value as a plain value); the padding keeps rows without the
+    /// array, whose output is then empty.</summary>
     [TestCase("| spath input=data output=arn path=userIdentity.arn", TranslationStatus.Partial, "Events\n| extend arn = tostring(parse_json(data)[\"userIdentity\"][\"arn\"])")]
     [TestCase("| spath eventName", TranslationStatus.Partial, "Events\n| extend eventName = tostring(parse_json(_raw)[\"eventName\"])")]
     [TestCase("| eval x=\"a\" | spath output=x path=a{1}.b", TranslationStatus.Partial, "Events\n| extend x = \"a\"\n| extend x = iff(isnull(parse_json(_raw)[\"a\"][1][\"b\"]), x, tostring(parse_json(_raw)[\"a\"][1][\"b\"]))")]
-    [TestCase("| spath output=r path=bindingDeltas{}.role", TranslationStatus.Failed, null)]
+    [TestCase("| spath output=r path=bindingDeltas{}.role", TranslationStatus.Partial, """
+        Events
+        | extend __mv1 = iff(array_length(parse_json(_raw)["bindingDeltas"]) > 0, parse_json(_raw)["bindingDeltas"], dynamic([null]))
+        | mv-apply __mv1 on (summarize __spath1 = make_list_if(tostring(__mv1["role"]), isnotnull(__mv1["role"])))
+        | extend r = __spath1
+        | project-away __spath1
+        """)]
+    [TestCase("| spath input=p output=s path=Statement{} | mvexpand s", TranslationStatus.Partial, """
+        Events
+        | extend __mv1 = iff(array_length(parse_json(p)["Statement"]) > 0, parse_json(p)["Statement"], dynamic([null]))
+        | mv-apply __mv1 on (summarize __spath1 = make_list_if(tostring(__mv1), isnotnull(__mv1)))
+        | extend s = __spath1
+        | project-away __spath1
+        | mv-expand s
+        | extend s = tostring(s)
+        | where isnotempty(s)
+        """)]
+    [TestCase("| spath output=r path=a{}{}", TranslationStatus.Failed, null)]
+    [TestCase("| eval r=1 | spath output=r path=a{}", TranslationStatus.Failed, null)]
     [TestCase("| spath output=r path=a{@k}", TranslationStatus.Failed, null)]
     [TestCase("| spath input=x", TranslationStatus.Failed, null)]
     [TestCase("| spath output=o path=a..b", TranslationStatus.Failed, null)]
