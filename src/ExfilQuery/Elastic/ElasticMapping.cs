@@ -255,6 +255,10 @@ internal sealed class ElasticMapper
                 return c with { Conversions = [.. c.Conversions.Select(x => (x.Function, Read(x.Field), Define(x.Output)))] };
             case SpathStage { Path.Length: > 0 } s:
                 return s with { Input = Read(s.Input), Output = Define(s.Output) };
+            case ReplaceStage r:
+                return r with { Fields = [.. r.Fields.Select(Define)] };
+            case AddTotalsStage a:
+                return a with { Fields = [.. a.Fields.Select(Read)], FieldName = Define(a.FieldName) };
             case TransactionStage t:
             {
                 // The key fields and the start/end conditions read the source's fields; the merged event's duration,

@@ -265,6 +265,9 @@ internal sealed class EsqlWriter(ElasticOptions options, MappedDetection? mapped
             case LookupStage l:
                 WriteLookup(l);
                 return;
+            case ReplaceStage r:
+                WriteReplace(r);
+                return;
             case UnsupportedStage u:
                 Error(u.Span, $"'{u.Command}' is not translated to ES|QL: {u.Reason}");
                 return;
@@ -1013,6 +1016,61 @@ internal sealed class EsqlWriter(ElasticOptions options, MappedDetection? mapped
         if (multivalued) WarnMultivalued(field, span, "LIKE");
         if (caseSensitive || ElasticCommon.Caseless(like)) return $"{column} LIKE {ElasticCommon.Quote(like)}";
         return $"TO_LOWER({column}) LIKE {ElasticCommon.Quote(like.ToLowerInvariant())}";
+    }
+
+    /// <summary>replace IN fields as the evaluator runs it: per field a CASE over the patterns, the last literal
+    /// pattern equal to the value first (== is case-sensitive), then the fullest wildcard pattern, tested with LIKE
+    /// (case-sensitive, <c>*</c> any text, whole value) and rewritten with REPLACE's Java regex (<c>(?s)</c>,
+    /// <c>$N</c> groups). A missing field stays null, as Splunk leaves it missing.</summary>
+    private void WriteReplace(ReplaceStage r)
+    {
+        if (r.Fields.Length == 0 || r.Fields.Any(f => f.Contains('*', StringComparison.Ordinal)))
+        {
+            Error(r.Span, "replace without IN, or with wildcard field names, changes fields only the data tells; ES|QL must name them.");
+            return;
+        }
+        var literals = r.Pairs.Where(p => !p.Pattern.Contains('*', StringComparison.Ordinal)).Reverse().ToList();
+        var wildcards = r.Pairs.Where(p => p.Pattern.Contains('*', StringComparison.Ordinal))
+            .OrderByDescending(p => p.Pattern.Length - p.Pattern.Count(c => c == '*')).ToList();
+        var parts = new List<string>();
+        foreach (var field in r.Fields.Distinct(StringComparer.Ordinal))
+        {
+            if (IsMultivalued(field) || TypeOf(field) != EType.String)
+            {
+                Error(r.Span, $"replace on '{field}', which may hold several values or is not text here, is not translated to ES|QL (its functions are null on multivalued values).");
+                return;
+            }
+            var column = Column(field);
+            var cases = new List<string>();
+            foreach (var (pattern, replacement) in literals)
+                cases.Add($"{column} == {ElasticCommon.Quote(pattern)}, {ElasticCommon.Quote(replacement)}");
+            foreach (var (pattern, replacement) in wildcards)
+            {
+                var like = string.Join("*", pattern.Split('*').Select(LikeEscape));
+                var regex = "(?s)^" + string.Join("(.*)", pattern.Split('*').Select(JavaRegexEscape)) + "$";
+                var pieces = replacement.Split('*').Select(x => x.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("$", "\\$", StringComparison.Ordinal)).ToList();
+                var rewrite = new StringBuilder(pieces[0]);
+                for (var i = 1; i < pieces.Count; i++) rewrite.Append('$').Append(i.ToString(CultureInfo.InvariantCulture)).Append(pieces[i]);
+                cases.Add($"{column} LIKE {ElasticCommon.Quote(like)}, REPLACE({column}, {ElasticCommon.Quote(regex)}, {ElasticCommon.Quote(rewrite.ToString())})");
+            }
+            parts.Add($"{column} = CASE({string.Join(", ", cases)}, {column})");
+            Define(field, EType.String);
+        }
+        _lines.Add("EVAL " + string.Join(", ", parts));
+    }
+
+    /// <summary>Escapes literal text for a Java regular expression: every ASCII character that is not a letter or a
+    /// digit gets a backslash (java.util.regex.Pattern: "Backslashes may be used prior to a non-alphabetic character
+    /// regardless of whether that character is part of an unescaped construct").</summary>
+    internal static string JavaRegexEscape(string literal)
+    {
+        var sb = new StringBuilder(literal.Length + 8);
+        foreach (var c in literal)
+        {
+            if (c < 128 && !char.IsAsciiLetterOrDigit(c)) sb.Append('\\');
+            sb.Append(c);
+        }
+        return sb.ToString();
     }
 
     private void WarnMultivalued(string field, TextSpan span, string op) =>

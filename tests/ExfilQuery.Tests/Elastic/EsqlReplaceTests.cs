@@ -1,0 +1,35 @@
+using ExfilQuery.Elastic;
+using ExfilQuery.Kql;
+using NUnit.Framework;
+
+namespace ExfilQuery.Tests.Elastic;
+
+/// <summary>replace in ES|QL, with the evaluator's meaning (JsonCommandTests.Replace): ES|QL's <c>==</c> and
+/// <c>LIKE</c> are case-sensitive, LIKE's <c>*</c> matches any run and is escaped with <c>\</c>
+/// (https://www.elastic.co/guide/en/elasticsearch/reference/current/esql-functions-operators.html); REPLACE takes a
+/// Java regular expression and a Java replacement with <c>$N</c> groups and <c>\</c> escapes
+/// (https://www.elastic.co/docs/reference/query-languages/esql/functions-operators/string-functions/replace;
+/// java.util.regex.Pattern and Matcher.appendReplacement); CASE takes the first true condition.</summary>
+public class EsqlReplaceTests
+{
+    [TestCase("| replace \"::ffff:*\" with * in src",
+        "FROM logs-*\n| EVAL src = CASE(src LIKE \"::ffff:*\", REPLACE(src, \"(?s)^\\\\:\\\\:ffff\\\\:(.*)$\", \"$1\"), src)")]
+    [TestCase("| replace a with b, a with c, \"x*\" with y, \"xy*\" with \"z*\" in f",
+        "FROM logs-*\n| EVAL f = CASE(f == \"a\", \"c\", f == \"a\", \"b\", f LIKE \"xy*\", REPLACE(f, \"(?s)^xy(.*)$\", \"z$1\"), f LIKE \"x*\", REPLACE(f, \"(?s)^x(.*)$\", \"y\"), f)")]
+    [TestCase("| replace \"c:\\\\*\" with \"d:\\\\*$\" in p",
+        "FROM logs-*\n| EVAL p = CASE(p LIKE \"c:\\\\\\\\*\", REPLACE(p, \"(?s)^c\\\\:\\\\\\\\(.*)$\", \"d:\\\\\\\\$1\\\\$\"), p)")]
+    [TestCase("| replace \"a?*\" with \"*\" in f",
+        "FROM logs-*\n| EVAL f = CASE(f LIKE \"a\\\\?*\", REPLACE(f, \"(?s)^a\\\\?(.*)$\", \"$1\"), f)")]
+    public void ReplaceIsCaseLikeAndReplace(string spl, string expected)
+    {
+        var t = EsqlBackend.Translate(spl);
+        Assert.That(t.Status, Is.EqualTo(TranslationStatus.Full), string.Join("\n", t.Diagnostics));
+        Assert.That(t.Query, Is.EqualTo(expected));
+    }
+
+    [TestCase("| replace a with b")]
+    [TestCase("| replace a with b in f*")]
+    [TestCase("| stats values(g) as f by h | replace a with b in f")]
+    public void ReplaceTheBackendCannotNameIsRefused(string spl) =>
+        Assert.That(EsqlBackend.Translate(spl).Status, Is.EqualTo(TranslationStatus.Failed));
+}
