@@ -256,7 +256,7 @@ internal sealed class ElasticMapper
             case SpathStage { Path.Length: > 0 } s:
                 return s with { Input = Read(s.Input), Output = Define(s.Output) };
             case ReplaceStage r:
-                return r with { Fields = [.. r.Fields.Select(Define)] };
+                return r with { Fields = [.. r.Fields.Select(Read)] };
             case AddTotalsStage a:
                 return a with { Fields = [.. a.Fields.Select(Read)], FieldName = Define(a.FieldName) };
             case TransactionStage t:
