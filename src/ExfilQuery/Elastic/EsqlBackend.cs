@@ -268,6 +268,9 @@ internal sealed class EsqlWriter(ElasticOptions options, MappedDetection? mapped
             case ReplaceStage r:
                 WriteReplace(r);
                 return;
+            case AddTotalsStage a:
+                WriteAddTotals(a);
+                return;
             case UnsupportedStage u:
                 Error(u.Span, $"'{u.Command}' is not translated to ES|QL: {u.Reason}");
                 return;
@@ -1057,6 +1060,33 @@ internal sealed class EsqlWriter(ElasticOptions options, MappedDetection? mapped
             Define(field, EType.String);
         }
         _lines.Add("EVAL " + string.Join(", ", parts));
+    }
+
+    /// <summary>addtotals over listed fields as the evaluator runs it: a text value counts when it reads as a number by
+    /// FieldValue.TryParseNumber's rule (RLIKE, anchored: sign, digits with an optional point, exponent; no spaces, no
+    /// hex) and is finite; a multivalued value does not count (RLIKE is null on it); values are added in the order
+    /// listed from 0.0; with none the total is null, as the evaluator writes none.</summary>
+    private void WriteAddTotals(AddTotalsStage a)
+    {
+        if (a.Fields.Length == 0 || a.Fields.Any(f => f.Contains('*', StringComparison.Ordinal)))
+        {
+            Error(a.Span, "addtotals without a field list, or with wildcard field names, sums fields only the data tells; ES|QL must name them.");
+            return;
+        }
+        if (_types.ContainsKey(a.FieldName))
+        {
+            Error(a.Span, $"addtotals into '{a.FieldName}', a field that already exists (kept by Splunk in rows without a number), is not translated to ES|QL.");
+            return;
+        }
+        const string number = @"[+\-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+\-]?[0-9]+)?";
+        var terms = a.Fields.Distinct(StringComparer.Ordinal).Select(f =>
+        {
+            var column = Column(f);
+            var value = TypeOf(f) == EType.Number ? $"TO_DOUBLE({column})" : $"CASE({column} RLIKE {ElasticCommon.Quote(number)}, TO_DOUBLE({column}), null)";
+            return $"CASE(ABS({value}) <= 1.7976931348623157E308, {value}, null)";
+        }).ToList();
+        _lines.Add($"EVAL {Identifier(a.FieldName)} = CASE({string.Join(" AND ", terms.Select(t => t + " IS NULL"))}, null, 0.0 + {string.Join(" + ", terms.Select(t => $"COALESCE({t}, 0.0)"))})");
+        Define(a.FieldName, EType.Number);
     }
 
     /// <summary>Escapes literal text for a Java regular expression: every ASCII character that is not a letter or a
