@@ -90,7 +90,12 @@ public static partial class DetectionEvaluator
                 var xml = start[0] == '<';
                 bool ok;
                 if (steps is null) ok = xml ? SpathAllXml(text, extracted, s) : SpathAllJson(text, extracted, s);
-                else ok = xml ? SpathXml(text, steps, found) : SpathJson(text, steps, found);
+                else if (!xml) ok = SpathJson(text, steps, found);
+                else
+                {
+                    ok = SpathXml(text, steps, found, out var innerXml);
+                    if (innerXml) context.Report(EvaluationDiagnostics.SpathInnerXml(s.Span, s.Path));
+                }
                 if (!ok) Malformed(s.Span, "spath", s.Input, xml ? "XML" : "JSON");
             }
             if (steps is not null)
@@ -263,9 +268,11 @@ public static partial class DetectionEvaluator
 
         /// <summary>The values at a path of an XML document: the first step names the root element, each next one
         /// the child elements of that name (all of them, or with <c>{N}</c> the Nth, from 1), <c>{@name}</c> an
-        /// attribute. An element's value is its text, or its inner XML when it has child elements.</summary>
-        private static bool SpathXml(string text, List<SpathStep> steps, List<string> found)
+        /// attribute. An element's value is its text, or its inner XML when it has child elements (then
+        /// <paramref name="innerXml"/> is true: EVL0027).</summary>
+        private static bool SpathXml(string text, List<SpathStep> steps, List<string> found, out bool innerXml)
         {
+            innerXml = false;
             XDocument doc;
             try
             {
@@ -294,7 +301,9 @@ public static partial class DetectionEvaluator
                     return true;
                 }
             }
-            found.AddRange(current.Select(e => e.HasElements ? string.Concat(e.Nodes().Select(n => n.ToString(SaveOptions.DisableFormatting))) : e.Value));
+            var elements = current.ToList();
+            innerXml = elements.Any(e => e.HasElements);
+            found.AddRange(elements.Select(e => e.HasElements ? string.Concat(e.Nodes().Select(n => n.ToString(SaveOptions.DisableFormatting))) : e.Value));
             return true;
         }
 

@@ -54,7 +54,7 @@ public static class EvaluationDiagnostics
     /// <summary>EVL0026</summary>
     public static readonly DiagnosticDescriptor StructuredInputDescriptor = new("EVL0026", DiagnosticSeverity.Warning, "JSON or XML input read where Splunk's reading is not known");
     /// <summary>EVL0027</summary>
-    public static readonly DiagnosticDescriptor SpathIndexDescriptor = new("EVL0027", DiagnosticSeverity.Warning, "spath array index counted by an unverified rule");
+    public static readonly DiagnosticDescriptor SpathIndexDescriptor = new("EVL0027", DiagnosticSeverity.Warning, "spath path read by an unverified rule");
     /// <summary>EVL0028</summary>
     public static readonly DiagnosticDescriptor ReplaceUnverifiedDescriptor = new("EVL0028", DiagnosticSeverity.Warning, "replace result depends on a rule Splunk's reference leaves open");
     /// <summary>EVL0029</summary>
@@ -131,6 +131,9 @@ public static class EvaluationDiagnostics
     /// <summary>An spath path with a numeric index.</summary>
     public static Diagnostic SpathIndex(TextSpan span, string path) =>
         Make(SpathIndexDescriptor, span, $"The path '{path}' picks an element by number: the evaluator counts JSON array elements from 0 (as the SPL2 reference's spath example cooperative{{1}} picks the second) and repeated XML elements from 1 (XPath's rule); Splunk's SPL reference says only that the count differs between JSON and XML.");
+    /// <summary>An spath path that ends at XML elements with child elements.</summary>
+    public static Diagnostic SpathInnerXml(TextSpan span, string path) =>
+        Make(SpathIndexDescriptor, span, $"The path '{path}' ends at XML elements that have child elements in some rows: the evaluator gives their inner XML as written, which Splunk's reference does not describe.");
     /// <summary>A replace whose result rests on a rule Splunk's reference does not state.</summary>
     public static Diagnostic ReplaceUnverified(TextSpan span, string detail) =>
         Make(ReplaceUnverifiedDescriptor, span, detail);

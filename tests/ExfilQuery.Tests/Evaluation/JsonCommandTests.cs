@@ -89,12 +89,12 @@ public class JsonCommandTests
     /// <summary>spath over XML (same reference: "{@locale}" reads an attribute, e.g.
     /// <c>vendorProductSet.product.desc.locDesc{@locale}</c>): the path starts at the root element; repeated
     /// elements give a multivalue field, <c>{N}</c> one of them (from 1); an element with children gives its inner
-    /// XML. A DTD is refused, so that no entity is expanded (EVL0026).</summary>
+    /// XML (EVL0027: the reference does not say). A DTD is refused, so that no entity is expanded (EVL0026).</summary>
     [TestCase("<r><p>1</p><p>2</p></r>", "r.p", "1|2")]
     [TestCase("<r><p>1</p><p>2</p></r>", "r.p{2}", "2")]
     [TestCase("<r k=\"v\"><p k=\"w\"/></r>", "r{@k}", "v")]
     [TestCase("<r k=\"v\"><p k=\"w\"/><p k=\"x\"/></r>", "r.p{@k}", "w|x")]
-    [TestCase("<r><q><s>t</s></q></r>", "r.q", "<s>t</s>")]
+    [TestCase("<r><q><s>t</s> u</q></r>", "r.q", "<s>t</s> u")]
     [TestCase("<r><p>1</p></r>", "p", null)]
     [TestCase("<?xml version=\"1.0\"?>\n<r><p>a &amp; b</p></r>", "r.p", "a & b")]
     [TestCase("<e:r xmlns:e=\"urn:x\"><e:p>1</e:p></e:r>", "e:r.e:p", "1")]
@@ -103,7 +103,9 @@ public class JsonCommandTests
     {
         var (value, result) = Out($"| spath input=doc path={path} output=o", Doc("doc", input), "o");
         Assert.That(value, Is.EqualTo(expected));
-        Assert.That(Codes(result).Where(c => c != "EVL0027"), Is.Empty);
+        // EVL0027 for a numeric index, or for a value that is inner XML.
+        var unverified = path.Contains("{2}", StringComparison.Ordinal) || expected?.Contains('<', StringComparison.Ordinal) == true;
+        Assert.That(Codes(result), Is.EqualTo(unverified ? new[] { "EVL0027" } : Array.Empty<string>()));
     }
 
     /// <summary>A path that is not a location path is EVL0001 (the stage is not run), also when no row reaches it.</summary>
