@@ -112,7 +112,7 @@ public static partial class DetectionEvaluator
         /// them). False when the text is not JSON.</summary>
         private bool SpathAllJson(string text, Event extracted, SpathStage s)
         {
-            var bytes = Encoding.UTF8.GetBytes(text);
+            var bytes = HeadBytes(text);
             var complete = bytes.Length <= SpathExtractionCutoff;
             if (!complete) context.Report(EvaluationDiagnostics.SpathCutoff(s.Span, s.Input));
             var reader = new Utf8JsonReader(complete ? bytes : bytes.AsSpan(0, SpathExtractionCutoff), complete, default);
@@ -156,6 +156,11 @@ public static partial class DetectionEvaluator
             return true;
         }
 
+        /// <summary>The UTF-8 bytes of the text, or of its first 5001 characters when it is longer: enough to hold
+        /// the first 5000 bytes and to tell that there are more.</summary>
+        private static byte[] HeadBytes(string text) =>
+            Encoding.UTF8.GetBytes(text.Length > SpathExtractionCutoff ? text[..(SpathExtractionCutoff + 1)] : text);
+
         private static string JsonName(Stack<(string Prefix, bool IsArray)> containers, string property)
         {
             if (containers.Count == 0) return "";
@@ -168,7 +173,7 @@ public static partial class DetectionEvaluator
         /// the text is not XML.</summary>
         private bool SpathAllXml(string text, Event extracted, SpathStage s)
         {
-            var bytes = Encoding.UTF8.GetBytes(text);
+            var bytes = HeadBytes(text);
             var complete = bytes.Length <= SpathExtractionCutoff;
             if (!complete)
             {
