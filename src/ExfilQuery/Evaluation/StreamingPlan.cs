@@ -109,7 +109,7 @@ internal sealed class StreamingPlan
         FilterStage f => !HasSubsearch(f.Predicate),
         EvalStage or AggregateStage or RenameStage or ProjectStage or DedupStage or SortStage or LimitStage or BinStage
             or FillNullStage or ExtractStage or RegexFilterStage or LookupStage or ExpandStage or MakeMultivalueStage
-            or ConvertStage or SpathStage or TopStage or TransactionStage or IpLocationStage or XmlKvStage or UnsupportedStage => true,
+            or ConvertStage or SpathStage or TopStage or TransactionStage or IpLocationStage or XmlKvStage or ChartStage or UnsupportedStage => true,
         _ => false,
     };
 

@@ -133,8 +133,7 @@ public static partial class Lowering
                         StatsKind.StreamStats => AggregateMode.Running,
                         _ => AggregateMode.Group,
                     };
-                    if (s.Kind is StatsKind.Chart or StatsKind.Timechart)
-                        return new UnsupportedStage(s.Name, $"'{s.Name}' pivots values into columns; the IR does not model it yet.");
+                    if (s.Kind is StatsKind.Chart or StatsKind.Timechart) return LowerChart(s);
                     // streamstats options (window, current, global, time_window, reset_*) change which events each
                     // running value covers; the IR models only the defaults, so they are refused, never dropped.
                     if (s.Kind == StatsKind.StreamStats && s.Options.Concat(s.ClauseOptions).FirstOrDefault() is { } option)
@@ -288,12 +287,18 @@ public static partial class Lowering
                 SearchTerm t => ValuePattern.FromSearchValue(t.Value.Raw) is { IsMatchAll: true } ? new TruePredicate() : new RawTermPredicate(ValuePattern.FromSearchValue(t.Value.Raw), false, false),
                 SearchTermFunction f => new RawTermPredicate(ValuePattern.FromSearchValue(f.Value.Raw), f.Kind == TermFunctionKind.Case, f.Kind == TermFunctionKind.Term),
                 SearchTimeModifier t when t.Modifier.StartsWith("_index", StringComparison.OrdinalIgnoreCase) => Unsupported(t, "index-time bounds are not modelled."),
-                SearchTimeModifier t => new TimeBoundPredicate(t.Modifier.Equals("earliest", StringComparison.OrdinalIgnoreCase), t.Value.Value),
+                SearchTimeModifier t => TimeBound(t),
                 SearchSubsearch s => new SubsearchPredicate(LowerPipeline(s.Subsearch.Pipeline)),
                 SearchMacro m => Unsupported(m, $"The undefined macro {m.Text} has no known meaning."),
                 _ => Unsupported(expression, $"'{expression.GetType().Name}' is not modelled."),
             };
             return result with { Span = span };
+        }
+
+        private TimeBoundPredicate TimeBound(SearchTimeModifier t)
+        {
+            _timeBounded = true;
+            return new TimeBoundPredicate(t.Modifier.Equals("earliest", StringComparison.OrdinalIgnoreCase), t.Value.Value);
         }
 
         private Predicate Unsupported(SyntaxNode node, string detail)

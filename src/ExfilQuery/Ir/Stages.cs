@@ -42,6 +42,30 @@ public sealed record AggregateStage(AggregateMode Mode, ImmutableArray<Aggregati
 /// argument (a field, an eval expression or none) and the output field name.</summary>
 public sealed record Aggregation(string Function, Expr? Argument, string OutputName) : IrNode;
 
+/// <summary>chart and timechart (Splunk Search Reference, "chart" and "timechart"): one row per value of
+/// <see cref="RowField"/> (timechart: per <see cref="BinSpan"/> bucket of <c>_time</c>), one column per aggregation, or
+/// with <see cref="SplitField"/> one column per aggregation and kept split value (the series).</summary>
+/// <param name="Command"><c>chart</c> or <c>timechart</c>.</param>
+/// <param name="Aggregations">The aggregations; their output names name the columns when there is no split field.</param>
+/// <param name="RowField">The row-split (<c>over</c>) field; <c>_time</c> for timechart; null for chart without one
+/// (one row).</param>
+/// <param name="BinSpan">timechart's bucket size (<c>span=5m</c>); null for chart.</param>
+/// <param name="SplitField">The column-split (<c>by</c>) field, or null.</param>
+/// <param name="Limit"><c>limit</c>: how many split values keep their own series (0: all; default 10).</param>
+/// <param name="Bottom"><c>limit=bottomN</c>: the lowest-scoring split values are kept.</param>
+/// <param name="UseOther"><c>useother</c>: the dropped split values make one series named <see cref="OtherString"/>.</param>
+/// <param name="OtherString"><c>otherstr</c> (default <c>OTHER</c>).</param>
+/// <param name="UseNull"><c>usenull</c>: rows without the split field make one series named <see cref="NullString"/>.</param>
+/// <param name="NullString"><c>nullstr</c> (default <c>NULL</c>).</param>
+/// <param name="Format"><c>format</c> (or <c>sep</c> as <c>$AGG$sep$VAL$</c>): the column names with several
+/// aggregations and a split field; null when neither is given.</param>
+/// <param name="DedupSplitValues"><c>dedup_splitvals</c>: a multivalue split field counts each distinct value once.</param>
+/// <param name="Continuous"><c>cont</c> (default true): timechart adds the empty buckets between the first and the last.</param>
+/// <param name="FixedRange"><c>fixedrange</c> (default true): timechart's buckets cover the search's time range.</param>
+public sealed record ChartStage(string Command, ImmutableArray<Aggregation> Aggregations, string? RowField, string? BinSpan, string? SplitField,
+    int Limit, bool Bottom, bool UseOther, string OtherString, bool UseNull, string NullString, string? Format, bool DedupSplitValues,
+    bool Continuous, bool FixedRange) : Stage;
+
 /// <summary>Rename fields; names may hold <c>*</c> wildcards (<c>Processes.* AS *</c>).</summary>
 public sealed record RenameStage(ImmutableArray<(string From, string To)> Pairs) : Stage;
 
