@@ -221,6 +221,17 @@ internal sealed class EsqlWriter(ElasticOptions options, MappedDetection? mapped
             case EvalStage e:
                 WriteEval(e);
                 return;
+            case ChartStage c when ChartShapes.AsAggregate(c) is { } stats:
+                // Without a split field a chart is a stats; timechart cont=true also returns the empty buckets.
+                if (ChartShapes.AddsEmptyBuckets(c))
+                    Diagnostics.Add(ElasticDiagnostics.EsqlChartBuckets(c.Span, $"timechart cont=true (the default) also returns every empty {c.BinSpan} bucket between the first and the last (count 0, other functions null); STATS ... BY DATE_TRUNC returns only the buckets with events. Write cont=false if the empty buckets do not matter."));
+                WriteAggregate(stats);
+                return;
+            case ChartStage c:
+                // One column per split value, ranked into kept, OTHER and NULL series: ES|QL's STATS ... BY gives one
+                // row per combination and has no pivot.
+                Diagnostics.Add(ElasticDiagnostics.EsqlChartPivot(c.Span, $"'{c.Command} ... by {c.SplitField}' makes one column per value of '{c.SplitField}' (the top {c.Limit} by score, the rest merged into {c.OtherString}, rows without it in {c.NullString}); ES|QL has no pivot."));
+                return;
             case AggregateStage a:
                 WriteAggregate(a);
                 return;
