@@ -222,6 +222,7 @@ public static partial class DetectionEvaluator
                 context.Report(EvaluationDiagnostics.ChartNames(c.Span, c.Command, "with one aggregation the columns are named by the split values alone, format/sep unused"));
             if (c.SplitField is not null && c.Aggregations.Length > 1 && c.Format is null && values.Count > 0)
                 context.Report(EvaluationDiagnostics.ChartNames(c.Span, c.Command, "with several aggregations and no format= or sep= the columns are named '<aggregation>: <value>'"));
+            string? underscored = null;
             foreach (var agg in c.Aggregations)
             {
                 var list = new List<string>();
@@ -234,12 +235,14 @@ public static partial class DetectionEvaluator
                     if (name.StartsWith('_') && c.SplitField is not null)
                     {
                         if (c.Command == "timechart") name = "VALUE" + name;
-                        else context.Report(EvaluationDiagnostics.ChartNames(c.Span, c.Command, $"the column '{name}' starts with an underscore and is kept so (timechart would name it 'VALUE{name}')"));
+                        else underscored ??= name;
                     }
                     list.Add(name);
                 }
                 names.Add(list);
             }
+            if (underscored is not null)
+                context.Report(EvaluationDiagnostics.ChartNames(c.Span, c.Command, $"columns starting with an underscore ('{underscored}') are kept so (timechart would name them 'VALUE{underscored}')"));
             return names;
         }
     }
