@@ -224,7 +224,7 @@ internal sealed class EsqlWriter(ElasticOptions options, MappedDetection? mapped
             case ChartStage c when ChartShapes.AsAggregate(c) is { } stats:
                 // Without a split field a chart is a stats; timechart cont=true also returns the empty buckets.
                 if (ChartShapes.AddsEmptyBuckets(c))
-                    Diagnostics.Add(ElasticDiagnostics.EsqlChartBuckets(c.Span, $"timechart cont=true (the default) also returns every empty {c.BinSpan} bucket between the first and the last (count 0, other functions null); STATS ... BY DATE_TRUNC returns only the buckets with events. Write cont=false if the empty buckets do not matter."));
+                    Diagnostics.Add(ElasticDiagnostics.EsqlChartBuckets(c.Span, $"timechart cont=true (the default) also returns every empty {c.BinSpan} bucket (count 0, other functions null) {(c.FixedRange ? "over the search's whole time range (fixedrange=true, the default)" : "between the first and the last")}; STATS ... BY DATE_TRUNC returns only the buckets with events. Write cont=false if the empty buckets do not matter."));
                 WriteAggregate(stats);
                 return;
             case ChartStage c:

@@ -55,6 +55,10 @@ public static partial class Lowering
             string? span = null;
             if (timechart)
             {
+                // "If you specify these arguments after the split-by field, Splunk software assumes that you want to
+                // control the bins on the split-by field, not on the time axis" (Search Reference, "timechart", Usage).
+                if (split is not null && options.FirstOrDefault(o => o.Name.Equals("span", StringComparison.OrdinalIgnoreCase) && o.Span.Start > s.By[0].Span.Start) is { } late)
+                    return new UnsupportedStage(command, $"'{late.Name}' after the split-by field bins '{split}', not _time; the IR does not model binned split fields.");
                 if (Option(options, "span") is not { } so)
                     return new UnsupportedStage(command, "without span= timechart takes its bucket size from the search's time range (bins=100, Search Reference \"timechart\", Usage); the search has none here, so give span= explicitly.");
                 span = OptionText(so);

@@ -20,7 +20,7 @@ internal sealed partial class KqlWriter
             return null;
         }
         if (ChartShapes.AddsEmptyBuckets(c))
-            Diagnostics.Add(DiagnosticFacts.KqlChartBuckets(c.Span, $"timechart cont=true (the default) also returns every empty {c.BinSpan} bucket between the first and the last (count 0, other functions null); summarize by bin(_time, {c.BinSpan}) returns only the buckets with events. Write cont=false if the empty buckets do not matter."));
+            Diagnostics.Add(DiagnosticFacts.KqlChartBuckets(c.Span, $"timechart cont=true (the default) also returns every empty {c.BinSpan} bucket (count 0, other functions null) {(c.FixedRange ? "over the search's whole time range (fixedrange=true, the default)" : "between the first and the last")}; summarize by bin(_time, {c.BinSpan}) returns only the buckets with events. Write cont=false if the empty buckets do not matter."));
         return WriteAggregate(stats);
     }
 }

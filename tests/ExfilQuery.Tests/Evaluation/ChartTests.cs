@@ -77,6 +77,7 @@ public class ChartTests
     [TestCase("| chart span=10 count over a by b", "the option 'span' is not modelled (chart's span bins the row-split field)")]
     [TestCase("| chart bins=10 count over a by b", "the option 'bins' is not modelled")]
     [TestCase("earliest=-24h | timechart span=1h count", "fixedrange=true (the default) and cont=true")]
+    [TestCase("| timechart count by host span=1h", "'span' after the split-by field bins 'host', not _time")]
     public void RefusesWhatTheIrDoesNotModel(string search, string reason)
     {
         var lowered = Lowering.Lower(Spl.Parse(search));
