@@ -119,7 +119,7 @@ public static partial class DetectionEvaluator
                     context.Report(EvaluationDiagnostics.ChartSeries(c.Span, c.Command, $"the {c.OtherString} series' {unsafeAgg.OutputName} is computed over the events of the {dropped.Count} merged split values, not from their values"));
             }
             if (dropped.Count > 0 && hasNull)
-                context.Report(EvaluationDiagnostics.ChartSeries(c.Span, c.Command, $"the {c.NullString} series (events without '{c.SplitField}') is kept beside the limit of {c.Limit} and not ranked with the split values"));
+                context.Report(EvaluationDiagnostics.ChartSeries(c.Span, c.Command, $"the {c.NullString} series (events without '{c.SplitField}') is kept beside {(c.Where is null ? $"the limit of {c.Limit}" : "the where clause")} and not ranked with the split values"));
 
             var names = ColumnNames(c, columns, dropped.Count > 0 && c.UseOther);
             var result = new List<Event>();
@@ -180,7 +180,13 @@ public static partial class DetectionEvaluator
             var dropped = new HashSet<string>(StringComparer.Ordinal);
             if (c.SplitField is null)
                 return ([""], dropped);
-            if (c.Limit > 0 && all.Count > c.Limit)
+            if (c.Where is { } where)
+            {
+                var kept = Kept(where, all, cells, seriesEvents, c);
+                foreach (var s in all.Where(s => !kept.Contains(s))) dropped.Add(s);
+                all = [.. kept];
+            }
+            else if (c.Limit > 0 && all.Count > c.Limit)
             {
                 var scores = new Dictionary<string, double>(StringComparer.Ordinal);
                 var nonNumeric = false;
@@ -209,6 +215,39 @@ public static partial class DetectionEvaluator
             }
             all.Sort(StringComparer.Ordinal);
             return (all, dropped);
+        }
+
+        /// <summary>The split values a where clause keeps (Search Reference, "timechart", where clause: "the default is the
+        /// same as specifying where sum in top10"; with count it "measures the total number of events"): each series is
+        /// scored by the function over its cells that have events, count by its number of events; in/notin take the top or
+        /// bottom N by score (ties broken lexicographically), &lt; and &gt; compare with the threshold.</summary>
+        private HashSet<string> Kept(ChartFilter where, List<string> all, Dictionary<(string Row, string? Series), Accumulator[]> cells, Dictionary<string, long> seriesEvents, ChartStage c)
+        {
+            var countsEvents = where.Function is "count" or "c";
+            if (!countsEvents && !Accumulator.IsKnown(where.Function))
+            {
+                context.Report(EvaluationDiagnostics.UnknownFunction(where.Span, where.Function));
+                return [.. all];
+            }
+            if (where.Function is not ("sum" or "max") && !countsEvents)
+                context.Report(EvaluationDiagnostics.ChartSeries(where.Span, c.Command, $"where {where.Function} scores each series over the rows where it has events, not over its empty cells"));
+            var scores = new Dictionary<string, double>(StringComparer.Ordinal);
+            foreach (var s in all)
+            {
+                if (countsEvents)
+                {
+                    scores[s] = seriesEvents[s];
+                    continue;
+                }
+                var score = new Accumulator(where.Function, true);
+                foreach (var (key, accumulators) in cells)
+                    if (key.Series == s && accumulators[0].Result() is { IsNull: false } value) score.Add(value, null);
+                scores[s] = score.Result().AsNumber() ?? double.NaN;
+            }
+            if (where.Comparison is "<" or ">")
+                return [.. all.Where(s => where.Comparison == "<" ? scores[s] < where.Value : scores[s] > where.Value)];
+            var top = all.OrderBy(s => where.Bottom ? scores[s] : -scores[s]).ThenBy(s => s, StringComparer.Ordinal).Take((int)where.Value).ToHashSet(StringComparer.Ordinal);
+            return where.Comparison == "in" ? top : [.. all.Where(s => !top.Contains(s))];
         }
 
         /// <summary>Column names per aggregation: the kept columns (null: the NULL series), then OTHER when

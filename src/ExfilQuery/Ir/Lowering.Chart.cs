@@ -86,11 +86,28 @@ public static partial class Lowering
                 return Invalid(s, "useother, usenull, dedup_splitvals, cont and fixedrange take true or false.");
             if (timechart && continuous.Value && fixedRange.Value && _timeBounded)
                 return new UnsupportedStage(command, "with earliest=/latest= in the search, fixedrange=true (the default) and cont=true, Splunk's buckets cover the search's whole time range, empty ones included; the IR has no search time range (set fixedrange=false or cont=false).");
+            ChartFilter? where = null;
+            if (s.Where is { } w)
+            {
+                if (split is null) return Invalid(s, "a where clause picks series of a split-by field, and there is none.");
+                if (w.Field is not null)
+                    return new UnsupportedStage(command, $"where {w.Function}({w.Field.Name}): the reference does not say what an aggregation of a field scores in a where clause.");
+                if (s.Aggregations.Length > 1 && !w.Function.Equals("count", StringComparison.OrdinalIgnoreCase))
+                    return new UnsupportedStage(command, $"where {w.Function} with several aggregations: the reference does not say which aggregation's values it reads.");
+                var comparison = w.Comparison.ToLowerInvariant();
+                var text = w.Value.ToLowerInvariant();
+                var whereBottom = text.StartsWith("bottom", StringComparison.Ordinal);
+                var number = comparison is "in" or "notin" ? (whereBottom ? text[6..] : text.StartsWith("top", StringComparison.Ordinal) ? text[3..] : "") : text;
+                if (comparison is not ("in" or "notin" or "<" or ">")
+                    || !double.TryParse(number, comparison is "in" or "notin" ? NumberStyles.None : NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
+                    return Invalid(s, "the where clause must be '<function> (in|notin) (top|bottom)N' or '<function> (<|>) number'.");
+                where = new ChartFilter(w.Function.ToLowerInvariant(), comparison, whereBottom, value) { Span = Map(w) };
+            }
             // format takes precedence over sep; sep=X is format=$AGG$X$VAL$ (Search Reference, "timechart": format, sep).
             var format = Option(options, "format") is { } fo ? OptionText(fo) : Option(options, "sep") is { } sep ? "$AGG$" + OptionText(sep) + "$VAL$" : null;
             return new ChartStage(command, LowerAggregations(s.Aggregations), row, span, split, limit, bottom, useOther.Value,
                 Option(options, "otherstr") is { } os ? OptionText(os) : "OTHER", useNull.Value,
-                Option(options, "nullstr") is { } ns ? OptionText(ns) : "NULL", format, dedup.Value, continuous.Value, fixedRange.Value);
+                Option(options, "nullstr") is { } ns ? OptionText(ns) : "NULL", format, dedup.Value, continuous.Value, fixedRange.Value, where);
         }
 
         private UnsupportedStage Invalid(StatsCommand s, string detail)

@@ -134,6 +134,11 @@ public static partial class Lowering
                         _ => AggregateMode.Group,
                     };
                     if (s.Kind is StatsKind.Chart or StatsKind.Timechart) return LowerChart(s);
+                    if (s.Where is not null)
+                    {
+                        Diagnostics.Add(DiagnosticFacts.InvalidArgumentValue(Map(s.Where), s.Name, "a where clause after the by fields belongs to chart and timechart."));
+                        return new UnsupportedStage(s.Name, "where clause");
+                    }
                     // streamstats options (window, current, global, time_window, reset_*) change which events each
                     // running value covers; the IR models only the defaults, so they are refused, never dropped.
                     if (s.Kind == StatsKind.StreamStats && s.Options.Concat(s.ClauseOptions).FirstOrDefault() is { } option)

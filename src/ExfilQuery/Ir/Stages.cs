@@ -62,9 +62,19 @@ public sealed record Aggregation(string Function, Expr? Argument, string OutputN
 /// <param name="DedupSplitValues"><c>dedup_splitvals</c>: a multivalue split field counts each distinct value once.</param>
 /// <param name="Continuous"><c>cont</c> (default true): timechart adds the empty buckets between the first and the last.</param>
 /// <param name="FixedRange"><c>fixedrange</c> (default true): timechart's buckets cover the search's time range.</param>
+/// <param name="Where">The where clause that picks the series instead of <see cref="Limit"/>, or null.</param>
 public sealed record ChartStage(string Command, ImmutableArray<Aggregation> Aggregations, string? RowField, string? BinSpan, string? SplitField,
     int Limit, bool Bottom, bool UseOther, string OtherString, bool UseNull, string NullString, string? Format, bool DedupSplitValues,
-    bool Continuous, bool FixedRange) : Stage;
+    bool Continuous, bool FixedRange, ChartFilter? Where = null) : Stage;
+
+/// <summary>chart/timechart's where clause: each series is scored by <see cref="Function"/> over its values (count:
+/// its number of events) and kept when <c>in</c>/<c>notin</c> the top or bottom <see cref="Value"/>, or when
+/// <c>&lt;</c>/<c>&gt;</c> the threshold <see cref="Value"/>.</summary>
+/// <param name="Function">sum, max, min, avg, count, ...</param>
+/// <param name="Comparison"><c>in</c>, <c>notin</c>, <c>&lt;</c> or <c>&gt;</c>.</param>
+/// <param name="Bottom">For in/notin: bottomN instead of topN.</param>
+/// <param name="Value">N for in/notin, the threshold for &lt; and &gt;.</param>
+public sealed record ChartFilter(string Function, string Comparison, bool Bottom, double Value) : IrNode;
 
 /// <summary>Rename fields; names may hold <c>*</c> wildcards (<c>Processes.* AS *</c>).</summary>
 public sealed record RenameStage(ImmutableArray<(string From, string To)> Pairs) : Stage;

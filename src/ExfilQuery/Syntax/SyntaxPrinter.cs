@@ -96,6 +96,16 @@ public static class SyntaxPrinter
                 if (c.Over is not null) WriteField(sb.Append(" OVER "), c.Over);
                 WriteBy(sb, c.By);
                 WriteOptions(sb, c.ClauseOptions);
+                if (c.Where is { } w)
+                {
+                    sb.Append(" WHERE ").Append(w.Function);
+                    if (w.Field is not null)
+                    {
+                        WriteField(sb.Append('('), w.Field);
+                        sb.Append(')');
+                    }
+                    sb.Append(' ').Append(w.Comparison).Append(' ').Append(w.Value);
+                }
                 break;
             case TstatsCommand c:
                 sb.Append("tstats");

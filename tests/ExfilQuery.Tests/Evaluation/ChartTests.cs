@@ -50,6 +50,26 @@ public class ChartTests
 
     // ------------------------------------------------------------------ lowering
 
+    [TestCase("| timechart span=1h count by host where max in top5", "  Where: ChartFilter Function=\"max\" Comparison=\"in\" Bottom=false Value=5")]
+    [TestCase("| chart count over a by b WHERE count>100", "  Where: ChartFilter Function=\"count\" Comparison=\">\" Bottom=false Value=100")]
+    [TestCase("| timechart span=1h count by host usenull=f where min notin bottom3 useother=f", "  Where: ChartFilter Function=\"min\" Comparison=\"notin\" Bottom=true Value=3")]
+    public void LowersTheWhereClause(string search, string line)
+    {
+        var lowered = Lowering.Lower(Spl.Parse(search));
+        Assert.That(lowered.Ok, Is.True, string.Join("; ", lowered.Diagnostics));
+        Assert.That(IrPrinter.Print(lowered.Detection.Stages[^1]).Split('\n'), Does.Contain(line));
+    }
+
+    // The where clause is printed after the options, where it reads back the same (SyntaxPrinter round trip).
+    [TestCase("x | timechart span=1h count by host where max in top5 useother=f", "x | timechart span=1h count BY host useother=f WHERE max in top5")]
+    [TestCase("x | chart count over a by b WHERE count>100", "x | chart count OVER a BY b WHERE count > 100")]
+    public void PrintsTheWhereClause(string search, string canonical)
+    {
+        var printed = Syntax.SyntaxPrinter.Print(Spl.Parse(search).Pipeline);
+        Assert.That(printed, Is.EqualTo(canonical));
+        Assert.That(Syntax.SyntaxPrinter.Print(Spl.Parse(printed).Pipeline), Is.EqualTo(canonical));
+    }
+
     [TestCase("| timechart span=5m count", "ChartStage Command=\"timechart\" RowField=\"_time\" BinSpan=\"5m\" Limit=10 Bottom=false UseOther=true OtherString=\"OTHER\" UseNull=true NullString=\"NULL\" DedupSplitValues=false Continuous=true FixedRange=true")]
     [TestCase("| timechart limit=0 span=5m count", "ChartStage Command=\"timechart\" RowField=\"_time\" BinSpan=\"5m\" Limit=0 Bottom=false UseOther=true OtherString=\"OTHER\" UseNull=true NullString=\"NULL\" DedupSplitValues=false Continuous=true FixedRange=true")]
     [TestCase("| timechart span=1h cont=f count by host limit=bottom3 useother=f usenull=false otherstr=O nullstr=N dedup_splitvals=t fixedrange=f", "ChartStage Command=\"timechart\" RowField=\"_time\" BinSpan=\"1h\" SplitField=\"host\" Limit=3 Bottom=true UseOther=false OtherString=\"O\" UseNull=false NullString=\"N\" DedupSplitValues=true Continuous=false FixedRange=false")]
@@ -68,6 +88,8 @@ public class ChartTests
         Assert.That(ir, Does.Contain("Aggregations:\n    Aggregation Function="), "the aggregations are printed as children");
     }
 
+    [TestCase("| timechart span=1h count by host where max(bytes) in top5", "where max(bytes): the reference does not say what an aggregation of a field scores")]
+    [TestCase("| timechart span=1h count avg(x) by host where sum in top5", "where sum with several aggregations")]
     [TestCase("| timechart count", "without span= timechart takes its bucket size from the search's time range")]
     [TestCase("| timechart bins=50 span=1h count", "the option 'bins' is not modelled")]
     [TestCase("| timechart span=1h minspan=5m count", "the option 'minspan' is not modelled")]
@@ -98,6 +120,10 @@ public class ChartTests
     [TestCase("| chart count by a b c", "chart takes one row-split and one column-split field")]
     [TestCase("| chart limit=ten count by a b", "limit= must be N, topN or bottomN")]
     [TestCase("| chart count by a b useother=maybe", "take true or false")]
+    [TestCase("| chart count by a where max in top5", "a where clause picks series of a split-by field, and there is none.")]
+    [TestCase("| chart count by a b where max in 5", "the where clause must be")]
+    [TestCase("| chart count by a b where max > ten", "the where clause must be")]
+    [TestCase("| stats count by a where max in top5", "a where clause after the by fields belongs to chart and timechart.")]
     public void RejectsInvalidArguments(string search, string message)
     {
         var lowered = Lowering.Lower(Spl.Parse(search));
@@ -148,6 +174,18 @@ public class ChartTests
     [TestCase("| timechart span=1m format=\"$VAL$/$AGG$\" count max(bytes) AS top by host usenull=f cont=f limit=1",
         "_time=0 a/count=2 OTHER/count=0 a/top=20", "_time=60 a/count=0 OTHER/count=1 OTHER/top=5",
         "_time=180 a/count=0 OTHER/count=1 OTHER/top=1", "_time=240 a/count=0 OTHER/count=1 OTHER/top=7")]
+    // where clause (limit ignored): max of the series' counts a=2, b=1, c=1; count: events a=2, b=2, c=1; sum(bytes)
+    // a=30, b=6, c=7; chart: min over the cells with events a=1, b=1, c=1 (a tie, broken lexicographically).
+    [TestCase("| timechart span=1m count by host where max in top1 usenull=f limit=0",
+        "_time=0 a=2 OTHER=0", "_time=60 a=0 OTHER=1", "_time=120 a=0 OTHER=0", "_time=180 a=0 OTHER=1", "_time=240 a=0 OTHER=1")]
+    [TestCase("| timechart span=1m count by host usenull=f where count > 1",
+        "_time=0 a=2 b=0 OTHER=0", "_time=60 a=0 b=1 OTHER=0", "_time=120 a=0 b=0 OTHER=0", "_time=180 a=0 b=1 OTHER=0", "_time=240 a=0 b=0 OTHER=1")]
+    [TestCase("| timechart span=1m count by host usenull=f where count < 2 useother=f",
+        "_time=0 c=0", "_time=60 c=0", "_time=120 c=0", "_time=180 c=0", "_time=240 c=1")]
+    [TestCase("| timechart span=1m sum(bytes) by host usenull=f where sum notin bottom1",
+        "_time=0 a=30", "_time=60 OTHER=5", "_time=120", "_time=180 OTHER=1", "_time=240 c=7")]
+    [TestCase("| chart count over user by host usenull=f where min in bottom1",
+        "user=u1 a=1 OTHER=1", "user=u2 a=1 OTHER=0", "user=u3 a=0 OTHER=1")]
     // timechart Usage: split values starting with "_" become VALUE_... columns.
     [TestCase("| timechart span=1m count by idx usenull=f", "_time=0 VALUE_audit=1 VALUE_internal=0", "_time=60 VALUE_audit=0 VALUE_internal=1")]
     // chart: rows per row-split value sorted as stats sorts (numbers numerically), rows missing it dropped.
@@ -176,6 +214,9 @@ public class ChartTests
     [TestCase("| timechart span=1m count max(bytes) by host", new[] { "EVL0020" })]
     [TestCase("| timechart span=1m sep=\"-\" count by host", new[] { "EVL0020" })]
     [TestCase("| chart count over host by idx usenull=f", new[] { "EVL0020" })]
+    [TestCase("| timechart span=1m count by host where min in bottom1", new[] { "EVL0021", "EVL0021" })]
+    [TestCase("| timechart span=1m count by host where max in bottom1 usenull=f", new string[0])]
+    [TestCase("| timechart span=1m count by host where nosuch in bottom1", new[] { "EVL0006" })]
     [TestCase("| timechart span=1mon count", new[] { "EVL0001" })]
     [TestCase("| timechart span=1m per_hour(bytes)", new[] { "EVL0006" })]
     public void SaysWhereTheReferenceIsSilent(string search, string[] codes) =>
