@@ -25,7 +25,8 @@ public static partial class DetectionEvaluator
         /// dedup_splitvals=true); events without the split field make the NULL series (usenull/nullstr); with more
         /// split values than <c>limit</c> (default 10, 0: all), the top (bottomN: lowest) scoring are kept, scored by
         /// the sum of the cells of a single aggregation or by the number of events with several, ties broken
-        /// lexicographically; the others merge into OTHER (useother/otherstr), aggregated over their events.</item>
+        /// lexicographically; a where clause replaces the limit (see <see cref="Kept"/>); the others merge into OTHER
+        /// (useother/otherstr), aggregated over their events.</item>
         /// <item>Columns: the row field, then per aggregation the kept series in lexicographic order, NULL, OTHER;
         /// named by the aggregation without a split field, by the value with one aggregation, by format/sep
         /// (<c>$AGG$</c>, <c>$VAL$</c>) with several; timechart prefixes <c>VALUE</c> to a name starting with <c>_</c>.</item>
