@@ -123,6 +123,7 @@ public static partial class DetectionEvaluator
                 context.Report(EvaluationDiagnostics.ChartSeries(c.Span, c.Command, $"the {c.NullString} series (events without '{c.SplitField}') is kept beside {(c.Where is null ? $"the limit of {c.Limit}" : "the where clause")} and not ranked with the split values"));
 
             var names = ColumnNames(c, columns, dropped.Count > 0 && c.UseOther);
+            var empty = NewAccumulators(c.Aggregations);
             var result = new List<Event>();
             foreach (var rowKey in RowKeys(c, timechart, span, rowValues, cells.Keys.Select(k => k.Row)))
             {
@@ -132,9 +133,9 @@ public static partial class DetectionEvaluator
                 for (var i = 0; i < c.Aggregations.Length; i++)
                 {
                     for (var j = 0; j < columns.Count; j++)
-                        output.Set(names[i][j], (cells.TryGetValue((rowKey, columns[j]), out var a) ? a[i] : NewAccumulators(c.Aggregations)[i]).Result());
+                        output.Set(names[i][j], (cells.TryGetValue((rowKey, columns[j]), out var a) ? a[i] : empty[i]).Result());
                     if (dropped.Count > 0 && c.UseOther)
-                        output.Set(names[i][^1], (other.TryGetValue(rowKey, out var o) ? o[i] : NewAccumulators(c.Aggregations)[i]).Result());
+                        output.Set(names[i][^1], (other.TryGetValue(rowKey, out var o) ? o[i] : empty[i]).Result());
                 }
                 result.Add(output);
             }
@@ -181,9 +182,17 @@ public static partial class DetectionEvaluator
             var dropped = new HashSet<string>(StringComparer.Ordinal);
             if (c.SplitField is null)
                 return ([""], dropped);
+            // The first aggregation's value in each cell of each series, read once (series × cells would not end).
+            var values = new Dictionary<string, List<FieldValue>>(StringComparer.Ordinal);
+            foreach (var (key, accumulators) in cells)
+            {
+                if (key.Series is not { } name) continue;
+                if (!values.TryGetValue(name, out var list)) values[name] = list = [];
+                list.Add(accumulators[0].Result());
+            }
             if (c.Where is { } where)
             {
-                var kept = Kept(where, all, cells, seriesEvents, c);
+                var kept = Kept(where, all, values, seriesEvents, c);
                 foreach (var s in all.Where(s => !kept.Contains(s))) dropped.Add(s);
                 all = [.. kept];
             }
@@ -199,10 +208,8 @@ public static partial class DetectionEvaluator
                         continue;
                     }
                     double sum = 0;
-                    foreach (var (key, accumulators) in cells)
+                    foreach (var value in values[s])
                     {
-                        if (key.Series != s) continue;
-                        var value = accumulators[0].Result();
                         if (value.AsNumber() is { } number) sum += number;
                         else if (!value.IsNull) nonNumeric = true;
                     }
@@ -222,7 +229,7 @@ public static partial class DetectionEvaluator
         /// same as specifying where sum in top10"; with count it "measures the total number of events"): each series is
         /// scored by the function over its cells that have events, count by its number of events; in/notin take the top or
         /// bottom N by score (ties broken lexicographically), &lt; and &gt; compare with the threshold.</summary>
-        private HashSet<string> Kept(ChartFilter where, List<string> all, Dictionary<(string Row, string? Series), Accumulator[]> cells, Dictionary<string, long> seriesEvents, ChartStage c)
+        private HashSet<string> Kept(ChartFilter where, List<string> all, Dictionary<string, List<FieldValue>> values, Dictionary<string, long> seriesEvents, ChartStage c)
         {
             var countsEvents = where.Function is "count" or "c";
             if (!countsEvents && !Accumulator.IsKnown(where.Function))
@@ -241,8 +248,8 @@ public static partial class DetectionEvaluator
                     continue;
                 }
                 var score = new Accumulator(where.Function, true);
-                foreach (var (key, accumulators) in cells)
-                    if (key.Series == s && accumulators[0].Result() is { IsNull: false } value) score.Add(value, null);
+                foreach (var value in values[s])
+                    if (!value.IsNull) score.Add(value, null);
                 scores[s] = score.Result().AsNumber() ?? double.NaN;
             }
             if (where.Comparison is "<" or ">")
