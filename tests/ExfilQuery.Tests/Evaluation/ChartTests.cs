@@ -242,6 +242,20 @@ public class ChartTests
         Assert.That(rows.Rows.Length, Is.EqualTo(1000));
     }
 
+    /// <summary>20,000 split values (scored once each, not once per cell): all tie at count 1, so the lexicographically
+    /// first five are kept and the rest merge into OTHER.</summary>
+    [Test]
+    public void ManySeries()
+    {
+        var events = Enumerable.Range(0, 20000).Select(i => new Event { Host = "h" + (i % 2), ["user"] = FieldValue.String("u" + i.ToString("00000", System.Globalization.CultureInfo.InvariantCulture)) }).ToList();
+        var rows = Run("| chart count over host by user limit=5", events).Rows.Select(r => r.ToString()).ToList();
+        Assert.That(rows, Is.EqualTo(new[]
+        {
+            "host=h0 u00000=1 u00001=0 u00002=1 u00003=0 u00004=1 OTHER=9997",
+            "host=h1 u00000=0 u00001=1 u00002=0 u00003=1 u00004=0 OTHER=9998",
+        }));
+    }
+
     // ------------------------------------------------------------------ evaluator: real event logs
 
     /// <summary>Over the bundled Sysmon and Security logs: timechart cont=false without a split field gives the rows of
