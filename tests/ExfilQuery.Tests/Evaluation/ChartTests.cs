@@ -60,14 +60,20 @@ public class ChartTests
         Assert.That(IrPrinter.Print(lowered.Detection.Stages[^1]).Split('\n'), Does.Contain(line));
     }
 
-    // The where clause is printed after the options, where it reads back the same (SyntaxPrinter round trip).
+    // The where clause is printed after the options, where it reads back the same; options written before the by
+    // fields stay before them (after timechart's split-by field span= bins that field). SyntaxPrinter round trips, and
+    // the canonical text lowers to the same IR.
     [TestCase("x | timechart span=1h count by host where max in top5 useother=f", "x | timechart span=1h count BY host useother=f WHERE max in top5")]
     [TestCase("x | chart count over a by b WHERE count>100", "x | chart count OVER a BY b WHERE count > 100")]
-    public void PrintsTheWhereClause(string search, string canonical)
+    [TestCase("x | timechart count span=1h by host limit=3", "x | timechart count span=1h BY host limit=3")]
+    [TestCase("x | timechart count by host span=1h", "x | timechart count BY host span=1h")]
+    [TestCase("x | chart count limit=3 over a by b", "x | chart count limit=3 OVER a BY b")]
+    public void PrintsInPlace(string search, string canonical)
     {
         var printed = Syntax.SyntaxPrinter.Print(Spl.Parse(search).Pipeline);
         Assert.That(printed, Is.EqualTo(canonical));
         Assert.That(Syntax.SyntaxPrinter.Print(Spl.Parse(printed).Pipeline), Is.EqualTo(canonical));
+        Assert.That(IrPrinter.Print(Lowering.Lower(Spl.Parse(printed)).Detection), Is.EqualTo(IrPrinter.Print(Lowering.Lower(Spl.Parse(search)).Detection)));
     }
 
     [TestCase("| timechart span=5m count", "ChartStage Command=\"timechart\" RowField=\"_time\" BinSpan=\"5m\" Limit=10 Bottom=false UseOther=true OtherString=\"OTHER\" UseNull=true NullString=\"NULL\" DedupSplitValues=false Continuous=true FixedRange=true")]
