@@ -215,6 +215,8 @@ public static partial class DetectionEvaluator
                     }
                     scores[s] = sum;
                 }
+                if (c.Command == "chart" && c.Aggregations.Length > 1)
+                    context.Report(EvaluationDiagnostics.ChartSeries(c.Span, c.Command, $"with several aggregations the split values are ranked for limit={c.Limit} by their number of events, as timechart's reference says; chart's says only 'the sum of each series'"));
                 if (nonNumeric)
                     context.Report(EvaluationDiagnostics.ChartSeries(c.Span, c.Command, $"some {c.Aggregations[0].OutputName} values are not numbers; they add 0 to their split value's score for limit={c.Limit}"));
                 var ranked = all.OrderBy(s => c.Bottom ? scores[s] : -scores[s]).ThenBy(s => s, StringComparer.Ordinal).ToList();

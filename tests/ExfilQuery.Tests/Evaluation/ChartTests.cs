@@ -221,6 +221,8 @@ public class ChartTests
     [TestCase("| timechart span=1m sep=\"-\" count by host", new[] { "EVL0020" })]
     [TestCase("| chart count over host by idx usenull=f", new[] { "EVL0020" })]
     [TestCase("| timechart span=1m count by host where min in bottom1", new[] { "EVL0021", "EVL0021" })]
+    [TestCase("| chart count max(bytes) over user by host usenull=f limit=1 sep=-", new[] { "EVL0021" })]
+    [TestCase("| timechart span=1m count max(bytes) by host usenull=f limit=1 sep=-", new string[0])]
     [TestCase("| timechart span=1m count by host where max in bottom1 usenull=f", new string[0])]
     [TestCase("| timechart span=1m count by host where nosuch in bottom1", new[] { "EVL0006" })]
     [TestCase("| timechart span=1mon count", new[] { "EVL0001" })]
