@@ -732,7 +732,9 @@ internal sealed class EsqlWriter(ElasticOptions options, MappedDetection? mapped
         if (parts.Count > 0) _lines.Add("EVAL " + string.Join(", ", parts));
     }
 
-    /// <summary>A strftime format as a java.time pattern for DATE_FORMAT, or null when a specifier is unknown.</summary>
+    /// <summary>A strftime format as a java.time pattern for DATE_FORMAT, or null when a specifier is unknown (%w and
+    /// %u among them: java.time's localized day-of-week letters depend on the week definition of the locale).
+    /// %e is <c>ppd</c>: the day padded with a space to width 2 (DateTimeFormatter "Pad modifier").</summary>
     internal static string? JavaTimeFormat(string strftime)
     {
         var sb = new StringBuilder();
@@ -767,6 +769,9 @@ internal sealed class EsqlWriter(ElasticOptions options, MappedDetection? mapped
                 'a' => "EEE",
                 'A' => "EEEE",
                 'j' => "DDD",
+                'e' => "ppd",
+                'T' => "HH:mm:ss",
+                'F' => "yyyy-MM-dd",
                 'z' => "Z",
                 'Z' => "z",
                 '%' => null,
@@ -1202,11 +1207,13 @@ internal sealed class EsqlWriter(ElasticOptions options, MappedDetection? mapped
         }
     }
 
-    /// <summary>A number compared as text: a number literal as SPL wrote it, another number by TO_STRING.</summary>
+    /// <summary>A number compared as text: a number literal as the evaluator writes the number (<c>5.0</c> is "5", as
+    /// KQL's <c>tostring(real(5))</c>), another number by TO_STRING.</summary>
     private Rendered NumberAsString(Rendered r, Expr origin) =>
         r.Type is not EType.Number ? Str(r)
-        : origin is Literal { Kind: LiteralKind.Number } n ? R(ElasticCommon.Quote(n.Text), EType.String)
-        : R($"TO_STRING({r.Text})", EType.String);
+        : origin is Literal { Kind: LiteralKind.Number } n
+            ? R(ElasticCommon.Quote(Evaluation.FieldValue.TryParseNumber(n.Text, out var number) ? Evaluation.FieldValue.FormatNumber(number) : n.Text), EType.String)
+            : R($"TO_STRING({r.Text})", EType.String);
 
     private Rendered Like(LikeExpr l)
     {

@@ -151,10 +151,8 @@ public static partial class DetectionEvaluator
                     }
                     return result;
                 }
-                case MakeMultivalueStage m when m.Delimiter is not null:
-                    foreach (var row in rows)
-                        if (row[m.Field].AsString() is { } s && row[m.Field].Kind != FieldValueKind.Multi)
-                            row.Set(m.Field, FieldValue.Multi(m.Delimiter.Length == 0 ? [s] : s.Split(m.Delimiter)));
+                case MakeMultivalueStage m:
+                    MakeMultivalue(m, rows);
                     return rows;
                 case ConvertStage c:
                     Convert(c, rows);
@@ -541,15 +539,7 @@ public static partial class DetectionEvaluator
                         if (m.Groups[n].Success) found[n].Add(m.Groups[n].Value);
                     count++;
                     if (m.Length == 0) break;
-                    try
-                    {
-                        m = m.NextMatch();
-                    }
-                    catch (RegexMatchTimeoutException)
-                    {
-                        context.Report(EvaluationDiagnostics.RegexError(x.Span, x.Regex, "timed out; later matches were left out."));
-                        break;
-                    }
+                    m = context.Next(m, regex, x.Span);
                 }
                 foreach (var n in names)
                     if (found[n].Count > 0) row.Set(n, FieldValue.Multi(found[n]));

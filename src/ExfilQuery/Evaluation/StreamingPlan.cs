@@ -127,7 +127,7 @@ internal sealed class StreamingPlan
     public static bool IsRowWise(Stage stage) => stage switch
     {
         FilterStage or EvalStage or RenameStage or RegexFilterStage or ExtractStage or ProjectStage or BinStage or ConvertStage => true,
-        MakeMultivalueStage m => m.Delimiter is not null,
+        MakeMultivalueStage => true,
         FillNullStage f => f.Fields.Length > 0,
         _ => false,
     };

@@ -216,9 +216,19 @@ public static partial class Lowering
                     return new ExpandStage(m.Field.Name, m.Options.FirstOrDefault(o => o.Name.Equals("limit", StringComparison.OrdinalIgnoreCase)) is { } lim ? IntOption(lim, "mvexpand") : null);
                 case MakemvCommand m:
                 {
+                    // makemv [delim=<string> | tokenizer=<string>] [allowempty=<bool>] [setsv=<bool>] <field> (Splunk
+                    // Search Reference, "makemv"). setsv also sets a single value beside the multivalue one, which the
+                    // IR does not model, so it is refused, as is any unknown option.
+                    if (m.Options.FirstOrDefault(o => o.Name.ToLowerInvariant() is not ("delim" or "tokenizer" or "allowempty")) is { } other)
+                        return new UnsupportedStage("makemv", $"the option '{other.Name}' is not modelled.");
                     var delim = m.Options.FirstOrDefault(o => o.Name.Equals("delim", StringComparison.OrdinalIgnoreCase));
                     var tokenizer = m.Options.FirstOrDefault(o => o.Name.Equals("tokenizer", StringComparison.OrdinalIgnoreCase));
-                    return new MakeMultivalueStage(m.Field.Name, delim is null ? (tokenizer is null ? " " : null) : OptionText(delim), tokenizer is null ? null : OptionText(tokenizer));
+                    if (delim is not null && tokenizer is not null)
+                        return new UnsupportedStage("makemv", "delim and tokenizer are alternatives; give one.");
+                    return new MakeMultivalueStage(m.Field.Name, delim is null ? (tokenizer is null ? " " : null) : OptionText(delim), tokenizer is null ? null : OptionText(tokenizer))
+                    {
+                        AllowEmpty = BoolOption(m.Options, "allowempty"),
+                    };
                 }
                 case ConvertCommand c:
                 {

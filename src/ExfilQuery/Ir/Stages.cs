@@ -129,8 +129,14 @@ public sealed record AppendStage(Detection Subsearch, bool OverCurrentRows) : St
 /// <summary>mvexpand: one row per value of a multivalue field.</summary>
 public sealed record ExpandStage(string Field, int? Limit) : Stage;
 
-/// <summary>makemv: split a field into a multivalue field.</summary>
-public sealed record MakeMultivalueStage(string Field, string? Delimiter, string? Tokenizer) : Stage;
+/// <summary>makemv: split a field into a multivalue field on a delimiter, or take the first capturing group of every
+/// match of a tokenizer regular expression.</summary>
+public sealed record MakeMultivalueStage(string Field, string? Delimiter, string? Tokenizer) : Stage
+{
+    /// <summary>allowempty (default false): keep the empty values that repeated delimiters or zero-length tokenizer
+    /// matches give.</summary>
+    public bool AllowEmpty { get; init; }
+}
 
 /// <summary>convert: format or parse time and numbers (ctime, mktime, dur2sec, num, ...).</summary>
 public sealed record ConvertStage(ImmutableArray<(string Function, string Field, string Output)> Conversions, string? TimeFormat) : Stage;
