@@ -71,6 +71,10 @@ public static class DiagnosticFacts
     public static readonly DiagnosticDescriptor KqlUnmappedFieldDescriptor = new("KQL0003", DiagnosticSeverity.Warning, "Field has no mapping in the profile");
     /// <summary>KQL0004</summary>
     public static readonly DiagnosticDescriptor KqlLintDescriptor = new("KQL0004", DiagnosticSeverity.Warning, "The SPL probably does not mean what it looks like");
+    /// <summary>KQL0005</summary>
+    public static readonly DiagnosticDescriptor KqlChartPivotDescriptor = new("KQL0005", DiagnosticSeverity.Error, "chart or timechart split by a field has no exact KQL form");
+    /// <summary>KQL0006</summary>
+    public static readonly DiagnosticDescriptor KqlChartBucketsDescriptor = new("KQL0006", DiagnosticSeverity.Warning, "timechart's empty time buckets are not produced");
 
     // ---- SPL9xxx: ExfilQuery itself ----
     /// <summary>SPL9999</summary>
@@ -132,6 +136,10 @@ public static class DiagnosticFacts
         new(KqlUnmappedFieldDescriptor.Code, strict ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning, $"Field '{field}' has no mapping in profile '{profile}'; it is kept as written.", span);
     /// <summary>A construct whose SPL meaning is exact but probably not what the author intended (emitted as written).</summary>
     public static Diagnostic KqlLint(TextSpan span, string detail) => Make(KqlLintDescriptor, span, detail);
+    /// <summary>chart/timechart with a split field (one column per split value); the translation fails.</summary>
+    public static Diagnostic KqlChartPivot(TextSpan span, string detail) => Make(KqlChartPivotDescriptor, span, detail);
+    /// <summary>timechart cont=true translated without its empty buckets; the translation is partial.</summary>
+    public static Diagnostic KqlChartBuckets(TextSpan span, string detail) => Make(KqlChartBucketsDescriptor, span, detail);
     /// <summary>A bug in ExfilQuery: reported instead of throwing.</summary>
     public static Diagnostic InternalError(TextSpan span, string detail) => Make(InternalErrorDescriptor, span, $"Internal error in ExfilQuery (please report it): {detail}");
 }

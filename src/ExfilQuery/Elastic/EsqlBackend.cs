@@ -221,6 +221,17 @@ internal sealed class EsqlWriter(ElasticOptions options, MappedDetection? mapped
             case EvalStage e:
                 WriteEval(e);
                 return;
+            case ChartStage c when ChartShapes.AsAggregate(c) is { } stats:
+                // Without a split field a chart is a stats; timechart cont=true also returns the empty buckets.
+                if (ChartShapes.AddsEmptyBuckets(c))
+                    Diagnostics.Add(ElasticDiagnostics.EsqlChartBuckets(c.Span, $"timechart cont=true (the default) also returns every empty {c.BinSpan} bucket (count 0, other functions null) {(c.FixedRange ? "over the search's whole time range (fixedrange=true, the default)" : "between the first and the last")}; STATS ... BY DATE_TRUNC returns only the buckets with events. Write cont=false if the empty buckets do not matter."));
+                WriteAggregate(stats);
+                return;
+            case ChartStage c:
+                // One column per split value, ranked into kept, OTHER and NULL series: ES|QL's STATS ... BY gives one
+                // row per combination and has no pivot.
+                Diagnostics.Add(ElasticDiagnostics.EsqlChartPivot(c.Span, $"'{c.Command} ... by {c.SplitField}' makes one column per value of '{c.SplitField}' (the top {c.Limit} by score, the rest merged into {c.OtherString}, rows without it in {c.NullString}); ES|QL has no pivot."));
+                return;
             case AggregateStage a:
                 WriteAggregate(a);
                 return;
@@ -731,7 +742,9 @@ internal sealed class EsqlWriter(ElasticOptions options, MappedDetection? mapped
         if (parts.Count > 0) _lines.Add("EVAL " + string.Join(", ", parts));
     }
 
-    /// <summary>A strftime format as a java.time pattern for DATE_FORMAT, or null when a specifier is unknown.</summary>
+    /// <summary>A strftime format as a java.time pattern for DATE_FORMAT, or null when a specifier is unknown (%w and
+    /// %u among them: java.time's localized day-of-week letters depend on the week definition of the locale).
+    /// %e is <c>ppd</c>: the day padded with a space to width 2 (DateTimeFormatter "Pad modifier").</summary>
     internal static string? JavaTimeFormat(string strftime)
     {
         var sb = new StringBuilder();
@@ -766,6 +779,9 @@ internal sealed class EsqlWriter(ElasticOptions options, MappedDetection? mapped
                 'a' => "EEE",
                 'A' => "EEEE",
                 'j' => "DDD",
+                'e' => "ppd",
+                'T' => "HH:mm:ss",
+                'F' => "yyyy-MM-dd",
                 'z' => "Z",
                 'Z' => "z",
                 '%' => null,
@@ -1283,11 +1299,13 @@ internal sealed class EsqlWriter(ElasticOptions options, MappedDetection? mapped
         }
     }
 
-    /// <summary>A number compared as text: a number literal as SPL wrote it, another number by TO_STRING.</summary>
+    /// <summary>A number compared as text: a number literal as the evaluator writes the number (<c>5.0</c> is "5", as
+    /// KQL's <c>tostring(real(5))</c>), another number by TO_STRING.</summary>
     private Rendered NumberAsString(Rendered r, Expr origin) =>
         r.Type is not EType.Number ? Str(r)
-        : origin is Literal { Kind: LiteralKind.Number } n ? R(ElasticCommon.Quote(n.Text), EType.String)
-        : R($"TO_STRING({r.Text})", EType.String);
+        : origin is Literal { Kind: LiteralKind.Number } n
+            ? R(ElasticCommon.Quote(Evaluation.FieldValue.TryParseNumber(n.Text, out var number) ? Evaluation.FieldValue.FormatNumber(number) : n.Text), EType.String)
+            : R($"TO_STRING({r.Text})", EType.String);
 
     private Rendered Like(LikeExpr l)
     {

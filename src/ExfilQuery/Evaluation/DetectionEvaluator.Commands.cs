@@ -170,11 +170,44 @@ public static partial class DetectionEvaluator
             return row;
         }
 
+        // ------------------------------------------------------------------ makemv
+
+        /// <summary>makemv (Splunk Search Reference, "makemv"): a single value is split on every occurrence of the
+        /// delimiter (default a space), or becomes the first capturing group of every match of the tokenizer (the
+        /// whole match when it has no group); empty values are dropped unless allowempty=true. A field without a value
+        /// or already multivalue is left as it is.</summary>
+        private void MakeMultivalue(MakeMultivalueStage m, List<Event> rows)
+        {
+            var tokenizer = m.Tokenizer is null ? null : context.Regex(m.Tokenizer, m.Span);
+            if (m.Tokenizer is not null && tokenizer is null) return;
+            foreach (var row in rows)
+            {
+                var value = row[m.Field];
+                if (value.Kind == FieldValueKind.Multi || value.AsString() is not { } text) continue;
+                IEnumerable<string> parts;
+                if (tokenizer is not null)
+                {
+                    var found = new List<string>();
+                    var match = context.Match(tokenizer, text, m.Span);
+                    while (match is { Success: true })
+                    {
+                        found.Add(match.Groups.Count > 1 ? match.Groups[1].Value : match.Value);
+                        match = context.Next(match, tokenizer, m.Span);
+                    }
+                    parts = found;
+                }
+                else parts = string.IsNullOrEmpty(m.Delimiter) ? [text] : text.Split(m.Delimiter);
+                var values = parts.Where(p => m.AllowEmpty || p.Length > 0).ToList();
+                if (values.Count == 0) row.Remove(m.Field);
+                else row.Set(m.Field, values.Count == 1 ? FieldValue.String(values[0]) : FieldValue.Multi(values));
+            }
+        }
+
         // ------------------------------------------------------------------ transaction
 
         /// <summary>transaction (Splunk Search Reference, "transaction"): events with the same values of the fields,
-        /// taken in time order, form a transaction until maxspan (first to last event) or maxpause (between two
-        /// events) would be exceeded, an event meets startswith (it opens a new one), an event meets endswith (it
+        /// taken in time order, form a transaction while they span less than maxspan (first to last event) and no pause
+        /// between two events exceeds maxpause, an event meets startswith (it opens a new one), an event meets endswith (it
         /// closes this one) or maxevents is reached. A transaction that did not open with startswith or close with
         /// endswith (when given) is evicted: returned only with keepevicted=true (closed_txn=0). Each transaction row
         /// has _time (first event), duration, eventcount, _raw (the events' lines in time order) and every other
@@ -205,7 +238,9 @@ public static partial class DetectionEvaluator
                 {
                     var first = current.Events[0].Time ?? 0;
                     var last = current.Events[^1].Time ?? 0;
-                    if ((maxSpan is { } ms && time - first > ms) || (maxPause is { } mp && time - last > mp) || starts)
+                    // "The events in the transaction must span less than the integer specified for maxspan"
+                    // (transactiontypes.conf.spec), while the pause "cannot be greater than" maxpause.
+                    if ((maxSpan is { } ms && time - first >= ms) || (maxPause is { } mp && time - last > mp) || starts)
                     {
                         closed.Add((current.Events, current.Started && t.EndsWith is null));
                         open.Remove(key);
@@ -302,15 +337,7 @@ public static partial class DetectionEvaluator
                         order.Add(name);
                     }
                     list.Add(WebUtility.HtmlDecode(m.Groups[2].Value));
-                    try
-                    {
-                        m = m.NextMatch();
-                    }
-                    catch (System.Text.RegularExpressions.RegexMatchTimeoutException)
-                    {
-                        context.Report(EvaluationDiagnostics.RegexError(x.Span, regex.ToString(), "timed out; later elements were left out."));
-                        break;
-                    }
+                    m = context.Next(m, regex, x.Span);
                 }
                 foreach (var name in order)
                     row.Set(name, found[name].Count == 1 ? FieldValue.String(found[name][0]) : FieldValue.Multi(found[name]));

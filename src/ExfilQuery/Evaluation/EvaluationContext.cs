@@ -38,6 +38,20 @@ internal sealed class EvaluationContext(EvaluationOptions options)
         return regex;
     }
 
+    /// <summary>The match after <paramref name="match"/>, or null (and a diagnostic) when finding it timed out.</summary>
+    public Match? Next(Match match, Regex regex, TextSpan span)
+    {
+        try
+        {
+            return match.NextMatch();
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            Report(EvaluationDiagnostics.RegexError(span, regex.ToString(), "timed out; later matches were left out."));
+            return null;
+        }
+    }
+
     /// <summary>Runs a match, reporting a timeout as a failed match.</summary>
     public Match? Match(Regex regex, string input, TextSpan span)
     {

@@ -49,6 +49,10 @@ public static class EvaluationDiagnostics
     public static readonly DiagnosticDescriptor ExternalLookupMultivalueDescriptor = new("EVL0018", DiagnosticSeverity.Warning, "Multivalue input to an external lookup");
     /// <summary>EVL0019</summary>
     public static readonly DiagnosticDescriptor OutlierQuartilesDescriptor = new("EVL0019", DiagnosticSeverity.Warning, "outlier result depends on the quartile method");
+    /// <summary>EVL0020</summary>
+    public static readonly DiagnosticDescriptor ChartNamesDescriptor = new("EVL0020", DiagnosticSeverity.Warning, "chart column names the Search Reference does not state");
+    /// <summary>EVL0021</summary>
+    public static readonly DiagnosticDescriptor ChartSeriesDescriptor = new("EVL0021", DiagnosticSeverity.Warning, "chart series values the Search Reference does not state");
     /// <summary>EVL0025</summary>
     public static readonly DiagnosticDescriptor SpathCutoffDescriptor = new("EVL0025", DiagnosticSeverity.Warning, "spath read only the first 5000 bytes");
     /// <summary>EVL0026</summary>
@@ -122,6 +126,12 @@ public static class EvaluationDiagnostics
     public static Diagnostic OutlierQuartiles(TextSpan span, string field, int values) =>
         Make(OutlierQuartilesDescriptor, span, string.Create(System.Globalization.CultureInfo.InvariantCulture,
             $"Splunk's reference does not say how outlier computes the 25th and 75th percentiles of '{field}'; interpolating between the closest ranks (as exactperc, what the evaluator does) and taking the nearest rank disagree on {values} value(s) here, so the result may differ from Splunk's."));
+    /// <summary>chart/timechart column names chosen where the Search Reference is silent.</summary>
+    public static Diagnostic ChartNames(TextSpan span, string command, string detail) =>
+        Make(ChartNamesDescriptor, span, $"{detail}; the Search Reference for '{command}' does not state how Splunk names these columns, so they may differ.");
+    /// <summary>chart/timechart series values or selection chosen where the Search Reference is silent.</summary>
+    public static Diagnostic ChartSeries(TextSpan span, string command, string detail) =>
+        Make(ChartSeriesDescriptor, span, $"{detail}; the Search Reference for '{command}' does not state this, so Splunk's series may differ.");
     /// <summary>spath without a path over an input longer than limits.conf's extraction_cutoff.</summary>
     public static Diagnostic SpathCutoff(TextSpan span, string field) =>
         Make(SpathCutoffDescriptor, span, $"'{field}' is longer than 5000 bytes in some rows: spath without a path extracts only the fields in its first 5000 bytes (limits.conf [spath] extraction_cutoff, default 5000), and so does the evaluator; a value cut at the limit is left out, which Splunk may keep in part.");

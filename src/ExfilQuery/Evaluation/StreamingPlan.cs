@@ -109,7 +109,7 @@ internal sealed class StreamingPlan
         FilterStage f => !HasSubsearch(f.Predicate),
         EvalStage or AggregateStage or RenameStage or ProjectStage or DedupStage or SortStage or LimitStage or BinStage
             or FillNullStage or ExtractStage or RegexFilterStage or LookupStage or ExpandStage or MakeMultivalueStage
-            or ConvertStage or SpathStage or TopStage or TransactionStage or IpLocationStage or XmlKvStage or UnsupportedStage
+            or ConvertStage or SpathStage or TopStage or TransactionStage or IpLocationStage or XmlKvStage or ChartStage or UnsupportedStage
             or FromJsonStage or ReplaceStage or AddTotalsStage => true,
         _ => false,
     };
@@ -130,7 +130,7 @@ internal sealed class StreamingPlan
         FilterStage or EvalStage or RenameStage or RegexFilterStage or ExtractStage or ProjectStage or BinStage or ConvertStage => true,
         // Each reads and writes only its own row.
         SpathStage or FromJsonStage or ReplaceStage or AddTotalsStage => true,
-        MakeMultivalueStage m => m.Delimiter is not null,
+        MakeMultivalueStage => true,
         FillNullStage f => f.Fields.Length > 0,
         _ => false,
     };

@@ -133,8 +133,12 @@ public static partial class Lowering
                         StatsKind.StreamStats => AggregateMode.Running,
                         _ => AggregateMode.Group,
                     };
-                    if (s.Kind is StatsKind.Chart or StatsKind.Timechart)
-                        return new UnsupportedStage(s.Name, $"'{s.Name}' pivots values into columns; the IR does not model it yet.");
+                    if (s.Kind is StatsKind.Chart or StatsKind.Timechart) return LowerChart(s);
+                    if (s.Where is not null)
+                    {
+                        Diagnostics.Add(DiagnosticFacts.InvalidArgumentValue(Map(s.Where), s.Name, "a where clause after the by fields belongs to chart and timechart."));
+                        return new UnsupportedStage(s.Name, "where clause");
+                    }
                     // streamstats options (window, current, global, time_window, reset_*) change which events each
                     // running value covers; the IR models only the defaults, so they are refused, never dropped.
                     if (s.Kind == StatsKind.StreamStats && s.Options.Concat(s.ClauseOptions).FirstOrDefault() is { } option)
@@ -212,9 +216,19 @@ public static partial class Lowering
                     return new ExpandStage(m.Field.Name, m.Options.FirstOrDefault(o => o.Name.Equals("limit", StringComparison.OrdinalIgnoreCase)) is { } lim ? IntOption(lim, "mvexpand") : null);
                 case MakemvCommand m:
                 {
+                    // makemv [delim=<string> | tokenizer=<string>] [allowempty=<bool>] [setsv=<bool>] <field> (Splunk
+                    // Search Reference, "makemv"). setsv also sets a single value beside the multivalue one, which the
+                    // IR does not model, so it is refused, as is any unknown option.
+                    if (m.Options.FirstOrDefault(o => o.Name.ToLowerInvariant() is not ("delim" or "tokenizer" or "allowempty")) is { } other)
+                        return new UnsupportedStage("makemv", $"the option '{other.Name}' is not modelled.");
                     var delim = m.Options.FirstOrDefault(o => o.Name.Equals("delim", StringComparison.OrdinalIgnoreCase));
                     var tokenizer = m.Options.FirstOrDefault(o => o.Name.Equals("tokenizer", StringComparison.OrdinalIgnoreCase));
-                    return new MakeMultivalueStage(m.Field.Name, delim is null ? (tokenizer is null ? " " : null) : OptionText(delim), tokenizer is null ? null : OptionText(tokenizer));
+                    if (delim is not null && tokenizer is not null)
+                        return new UnsupportedStage("makemv", "delim and tokenizer are alternatives; give one.");
+                    return new MakeMultivalueStage(m.Field.Name, delim is null ? (tokenizer is null ? " " : null) : OptionText(delim), tokenizer is null ? null : OptionText(tokenizer))
+                    {
+                        AllowEmpty = BoolOption(m.Options, "allowempty"),
+                    };
                 }
                 case ConvertCommand c:
                 {
@@ -294,12 +308,18 @@ public static partial class Lowering
                 SearchTerm t => ValuePattern.FromSearchValue(t.Value.Raw) is { IsMatchAll: true } ? new TruePredicate() : new RawTermPredicate(ValuePattern.FromSearchValue(t.Value.Raw), false, false),
                 SearchTermFunction f => new RawTermPredicate(ValuePattern.FromSearchValue(f.Value.Raw), f.Kind == TermFunctionKind.Case, f.Kind == TermFunctionKind.Term),
                 SearchTimeModifier t when t.Modifier.StartsWith("_index", StringComparison.OrdinalIgnoreCase) => Unsupported(t, "index-time bounds are not modelled."),
-                SearchTimeModifier t => new TimeBoundPredicate(t.Modifier.Equals("earliest", StringComparison.OrdinalIgnoreCase), t.Value.Value),
+                SearchTimeModifier t => TimeBound(t),
                 SearchSubsearch s => new SubsearchPredicate(LowerPipeline(s.Subsearch.Pipeline)),
                 SearchMacro m => Unsupported(m, $"The undefined macro {m.Text} has no known meaning."),
                 _ => Unsupported(expression, $"'{expression.GetType().Name}' is not modelled."),
             };
             return result with { Span = span };
+        }
+
+        private TimeBoundPredicate TimeBound(SearchTimeModifier t)
+        {
+            _timeBounded = true;
+            return new TimeBoundPredicate(t.Modifier.Equals("earliest", StringComparison.OrdinalIgnoreCase), t.Value.Value);
         }
 
         private Predicate Unsupported(SyntaxNode node, string detail)

@@ -42,6 +42,40 @@ public sealed record AggregateStage(AggregateMode Mode, ImmutableArray<Aggregati
 /// argument (a field, an eval expression or none) and the output field name.</summary>
 public sealed record Aggregation(string Function, Expr? Argument, string OutputName) : IrNode;
 
+/// <summary>chart and timechart (Splunk Search Reference, "chart" and "timechart"): one row per value of
+/// <see cref="RowField"/> (timechart: per <see cref="BinSpan"/> bucket of <c>_time</c>), one column per aggregation, or
+/// with <see cref="SplitField"/> one column per aggregation and kept split value (the series).</summary>
+/// <param name="Command"><c>chart</c> or <c>timechart</c>.</param>
+/// <param name="Aggregations">The aggregations; their output names name the columns when there is no split field.</param>
+/// <param name="RowField">The row-split (<c>over</c>) field; <c>_time</c> for timechart; null for chart without one
+/// (one row).</param>
+/// <param name="BinSpan">timechart's bucket size (<c>span=5m</c>); null for chart.</param>
+/// <param name="SplitField">The column-split (<c>by</c>) field, or null.</param>
+/// <param name="Limit"><c>limit</c>: how many split values keep their own series (0: all; default 10).</param>
+/// <param name="Bottom"><c>limit=bottomN</c>: the lowest-scoring split values are kept.</param>
+/// <param name="UseOther"><c>useother</c>: the dropped split values make one series named <see cref="OtherString"/>.</param>
+/// <param name="OtherString"><c>otherstr</c> (default <c>OTHER</c>).</param>
+/// <param name="UseNull"><c>usenull</c>: rows without the split field make one series named <see cref="NullString"/>.</param>
+/// <param name="NullString"><c>nullstr</c> (default <c>NULL</c>).</param>
+/// <param name="Format"><c>format</c> (or <c>sep</c> as <c>$AGG$sep$VAL$</c>): the column names with several
+/// aggregations and a split field; null when neither is given.</param>
+/// <param name="DedupSplitValues"><c>dedup_splitvals</c>: a multivalue split field counts each distinct value once.</param>
+/// <param name="Continuous"><c>cont</c> (default true): timechart adds the empty buckets between the first and the last.</param>
+/// <param name="FixedRange"><c>fixedrange</c> (default true): timechart's buckets cover the search's time range.</param>
+/// <param name="Where">The where clause that picks the series instead of <see cref="Limit"/>, or null.</param>
+public sealed record ChartStage(string Command, ImmutableArray<Aggregation> Aggregations, string? RowField, string? BinSpan, string? SplitField,
+    int Limit, bool Bottom, bool UseOther, string OtherString, bool UseNull, string NullString, string? Format, bool DedupSplitValues,
+    bool Continuous, bool FixedRange, ChartFilter? Where = null) : Stage;
+
+/// <summary>chart/timechart's where clause: each series is scored by <see cref="Function"/> over its values (count:
+/// its number of events) and kept when <c>in</c>/<c>notin</c> the top or bottom <see cref="Value"/>, or when
+/// <c>&lt;</c>/<c>&gt;</c> the threshold <see cref="Value"/>.</summary>
+/// <param name="Function">sum, max, min, avg, count, ...</param>
+/// <param name="Comparison"><c>in</c>, <c>notin</c>, <c>&lt;</c> or <c>&gt;</c>.</param>
+/// <param name="Bottom">For in/notin: bottomN instead of topN.</param>
+/// <param name="Value">N for in/notin, the threshold for &lt; and &gt;.</param>
+public sealed record ChartFilter(string Function, string Comparison, bool Bottom, double Value) : IrNode;
+
 /// <summary>Rename fields; names may hold <c>*</c> wildcards (<c>Processes.* AS *</c>).</summary>
 public sealed record RenameStage(ImmutableArray<(string From, string To)> Pairs) : Stage;
 
@@ -95,8 +129,14 @@ public sealed record AppendStage(Detection Subsearch, bool OverCurrentRows) : St
 /// <summary>mvexpand: one row per value of a multivalue field.</summary>
 public sealed record ExpandStage(string Field, int? Limit) : Stage;
 
-/// <summary>makemv: split a field into a multivalue field.</summary>
-public sealed record MakeMultivalueStage(string Field, string? Delimiter, string? Tokenizer) : Stage;
+/// <summary>makemv: split a field into a multivalue field on a delimiter, or take the first capturing group of every
+/// match of a tokenizer regular expression.</summary>
+public sealed record MakeMultivalueStage(string Field, string? Delimiter, string? Tokenizer) : Stage
+{
+    /// <summary>allowempty (default false): keep the empty values that repeated delimiters or zero-length tokenizer
+    /// matches give.</summary>
+    public bool AllowEmpty { get; init; }
+}
 
 /// <summary>convert: format or parse time and numbers (ctime, mktime, dur2sec, num, ...).</summary>
 public sealed record ConvertStage(ImmutableArray<(string Function, string Field, string Output)> Conversions, string? TimeFormat) : Stage;

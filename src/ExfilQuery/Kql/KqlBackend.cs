@@ -48,7 +48,7 @@ public static class KqlBackend
         }
         var diagnostics = Order(writer.Diagnostics.ToImmutableArray());
         var status = diagnostics.Any(d => d.IsError) ? TranslationStatus.Failed
-            : diagnostics.Any(d => d.Code is "KQL0002" or "KQL0003") ? TranslationStatus.Partial
+            : diagnostics.Any(d => d.Code is "KQL0002" or "KQL0003" or "KQL0006") ? TranslationStatus.Partial
             : TranslationStatus.Full;
         return new KqlTranslation(status, status == TranslationStatus.Failed ? null : query, diagnostics)
         {
@@ -238,6 +238,8 @@ internal sealed partial class KqlWriter(KqlOptions options)
                 return WriteEval(e);
             case AggregateStage a:
                 return WriteAggregate(a);
+            case ChartStage c:
+                return WriteChart(c);
             case RenameStage r:
                 return WriteRename(r);
             case ProjectStage p:

@@ -86,12 +86,17 @@ internal static class KqlTimeFormat
     /// ISO 8601) is concatenated with strcat.</summary>
     public static string? Format(string datetime, string strftime)
     {
+        const string Separators = " /-:,._[]";
         var pieces = new List<string>();
         var pattern = new StringBuilder();
         var literal = new StringBuilder();
         void FlushPattern()
         {
-            if (pattern.Length > 0) pieces.Add($"format_datetime({datetime}, {KqlSyntax.Quote(pattern.ToString())})");
+            // Separators are kept in the pattern only between two specifiers; trailing ones become literal text.
+            var end = pattern.Length;
+            while (end > 0 && Separators.Contains(pattern[end - 1], StringComparison.Ordinal)) end--;
+            if (end > 0) pieces.Add($"format_datetime({datetime}, {KqlSyntax.Quote(pattern.ToString(0, end))})");
+            literal.Insert(0, pattern.ToString(end, pattern.Length - end));
             pattern.Clear();
         }
         void FlushLiteral()
@@ -104,7 +109,7 @@ internal static class KqlTimeFormat
             var c = strftime[i];
             if (c != '%')
             {
-                if (" /-:,._[]".Contains(c, StringComparison.Ordinal) && pattern.Length > 0 && literal.Length == 0) pattern.Append(c);
+                if (Separators.Contains(c, StringComparison.Ordinal) && pattern.Length > 0 && literal.Length == 0) pattern.Append(c);
                 else
                 {
                     FlushPattern();
@@ -113,28 +118,22 @@ internal static class KqlTimeFormat
                 continue;
             }
             if (++i >= strftime.Length) return null;
-            var piece = strftime[i] switch
-            {
-                'Y' => "yyyy",
-                'm' => "MM",
-                'd' => "dd",
-                'H' => "HH",
-                'M' => "mm",
-                'S' => "ss",
-                'y' => "yy",
-                'I' => "hh",
-                'p' => "tt",
-                _ => null,
-            };
             if (strftime[i] == '%')
             {
                 FlushPattern();
                 literal.Append('%');
                 continue;
             }
-            if (piece is null) return null;
+            if (Pattern(strftime[i]) is { } piece)
+            {
+                FlushLiteral();
+                pattern.Append(piece);
+                continue;
+            }
+            if (Expression(datetime, strftime[i]) is not { } expression) return null;
+            FlushPattern();
             FlushLiteral();
-            pattern.Append(piece);
+            pieces.Add(expression);
         }
         FlushPattern();
         FlushLiteral();
@@ -143,6 +142,46 @@ internal static class KqlTimeFormat
             0 => "\"\"",
             1 => pieces[0],
             _ => "strcat(" + string.Join(", ", pieces) + ")",
+        };
+    }
+
+    /// <summary>The format_datetime pattern of a strftime specifier, or null.</summary>
+    private static string? Pattern(char specifier) => specifier switch
+    {
+        'Y' => "yyyy",
+        'm' => "MM",
+        'd' => "dd",
+        'H' => "HH",
+        'M' => "mm",
+        'S' => "ss",
+        'y' => "yy",
+        'I' => "hh",
+        'p' => "tt",
+        'T' => "HH:mm:ss",
+        'F' => "yyyy-MM-dd",
+        _ => null,
+    };
+
+    /// <summary>A KQL string expression for a strftime specifier format_datetime has no pattern for, written as the
+    /// evaluator writes it (Evaluation/TimeFormats.cs, UTC, invariant names), or null: %w weekday 0-6 from Sunday,
+    /// %u 1-7 from Monday, %e day of month padded with a space, %j day of year in three digits, %a/%A/%b/%B English
+    /// names, %z/%Z the UTC offset and zone name (KQL datetimes are UTC).</summary>
+    private static string? Expression(string datetime, char specifier)
+    {
+        var weekday = $"toint(dayofweek({datetime}) / 1d)";
+        return specifier switch
+        {
+            'w' => $"tostring({weekday})",
+            'u' => $"tostring(iff({weekday} == 0, 7, {weekday}))",
+            'e' => $"strcat(iff(dayofmonth({datetime}) < 10, \" \", \"\"), tostring(dayofmonth({datetime})))",
+            'j' => $"strcat(substring(\"00\", 0, 3 - strlen(tostring(dayofyear({datetime})))), tostring(dayofyear({datetime})))",
+            'a' => $"tostring(dynamic([\"Sun\", \"Mon\", \"Tue\", \"Wed\", \"Thu\", \"Fri\", \"Sat\"])[{weekday}])",
+            'A' => $"tostring(dynamic([\"Sunday\", \"Monday\", \"Tuesday\", \"Wednesday\", \"Thursday\", \"Friday\", \"Saturday\"])[{weekday}])",
+            'b' => $"tostring(dynamic([\"Jan\", \"Feb\", \"Mar\", \"Apr\", \"May\", \"Jun\", \"Jul\", \"Aug\", \"Sep\", \"Oct\", \"Nov\", \"Dec\"])[getmonth({datetime}) - 1])",
+            'B' => $"tostring(dynamic([\"January\", \"February\", \"March\", \"April\", \"May\", \"June\", \"July\", \"August\", \"September\", \"October\", \"November\", \"December\"])[getmonth({datetime}) - 1])",
+            'z' => "\"+0000\"",
+            'Z' => "\"UTC\"",
+            _ => null,
         };
     }
 }

@@ -33,12 +33,17 @@ internal static class TreeDumper
 
     private static PropertyInfo[] Properties(Type type) => PropertiesByType.GetOrAdd(type, t =>
     {
-        // The record's positional parameters, in order: exactly the data a node holds (Span aside).
+        // The record's positional parameters, in order, then the init-only properties the type itself declares
+        // (such as a transaction's Connected), in declaration order: exactly the data a node holds (Span aside).
         var ctor = t.GetConstructors().OrderByDescending(c => c.GetParameters().Length).First();
-        return ctor.GetParameters()
+        var positional = ctor.GetParameters()
             .Select(p => t.GetProperty(p.Name!, BindingFlags.Public | BindingFlags.Instance)!)
             .Where(p => p is not null)
-            .ToArray();
+            .ToList();
+        var declared = t.GetProperties(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly)
+            .Where(p => p.CanWrite && p.GetIndexParameters().Length == 0 && positional.All(q => q.Name != p.Name))
+            .OrderBy(p => p.MetadataToken);
+        return positional.Concat(declared).ToArray();
     });
 
     private static void Write(StringBuilder sb, object node, int indent, string? label, bool includeSpans)

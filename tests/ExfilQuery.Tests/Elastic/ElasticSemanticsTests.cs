@@ -84,6 +84,7 @@ public class ElasticSemanticsTests
     [TestCase("where a LIKE \"50*%\"", "WHERE a LIKE \"50\\\\**\"", TestName = "esql: literal * in SPL LIKE escaped")]
     [TestCase("where a IN (\"x\", \"y*\")", "WHERE a IN (\"x\", \"y*\")", TestName = "esql: where IN is exact")]
     [TestCase("where n > 5 AND (a=\"x\" OR b=\"y\")", "WHERE CASE(TO_DOUBLE(n) IS NOT NULL, TO_DOUBLE(n) > 5, n > \"5\") AND (a == \"x\" OR b == \"y\")", TestName = "esql: precedence kept with minimal parentheses")]
+    [TestCase("where n > 5.0", "WHERE CASE(TO_DOUBLE(n) IS NOT NULL, TO_DOUBLE(n) > 5.0, n > \"5\")", TestName = "esql: a decimal literal compared as text is written as the evaluator writes the number")]
     [TestCase("where NOT n == 1", "WHERE NOT CASE(TO_DOUBLE(n) IS NOT NULL, TO_DOUBLE(n) == 1, n == \"1\")", TestName = "esql: where NOT of a number comparison: true for a non-number, null for a missing field")]
     [TestCase("where n * 2 > 5", "WHERE TO_DOUBLE(n) * 2 > 5", TestName = "esql: arithmetic is a number: no string form")]
     [TestCase("where NOT (a=\"x\" AND b=\"y\")", "WHERE NOT (a == \"x\" AND b == \"y\")", TestName = "esql: NOT of AND parenthesized")]
@@ -96,6 +97,20 @@ public class ElasticSemanticsTests
     [TestCase("eval x=cidrmatch(\"10.0.0.0/8\", ip)", "EVAL x = CIDR_MATCH(TO_IP(ip), \"10.0.0.0/8\")", TestName = "esql: cidrmatch")]
     public void EsqlPipeline(string command, string line) =>
         Assert.That(Esql("search * | " + command), Is.EqualTo("FROM logs-*\n| " + line));
+
+    /// <summary>strftime is DATE_FORMAT with a java.time pattern (java.time DateTimeFormatter: letters are pattern
+    /// symbols, text goes in single quotes, <c>pp</c> pads the next field with spaces); Splunk Search Reference "Common
+    /// time format variables": %e is the day with a leading space, %T = %H:%M:%S, %F = %Y-%m-%d. %w and %u have no
+    /// locale-independent letter (java.time's 'e'/'c' follow the locale's first day of week), so they are refused.</summary>
+    [TestCase("%Y-%m-%d %H:%M:%S", "yyyy-MM-dd HH:mm:ss")]
+    [TestCase("%F %T", "yyyy-MM-dd HH:mm:ss")]
+    [TestCase("%e %b %Y", "ppd MMM yyyy")]
+    [TestCase("%Y-%m-%dT%H", "yyyy-MM-dd'T'HH")]
+    [TestCase("100%% %j", "100% DDD")]
+    [TestCase("%w", null)]
+    [TestCase("%u", null)]
+    public void StrftimeAsJavaTimePattern(string strftime, string? pattern) =>
+        Assert.That(EsqlWriter.JavaTimeFormat(strftime), Is.EqualTo(pattern));
 
     // ------------------------------------------------------------------ ES|QL multivalued fields
 

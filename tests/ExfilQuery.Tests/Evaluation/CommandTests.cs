@@ -201,6 +201,27 @@ public class CommandTests
     public void RareIsLeastCommonFirst() =>
         Assert.That(Rows("| rare user showperc=false"), Is.EqualTo(new[] { "user=bob count=1", "user=carol count=1", "user=alice count=3" }));
 
+    // ------------------------------------------------------------------ makemv
+
+    /// <summary>Splunk Search Reference, "makemv": "makemv [delim=&lt;string&gt; | tokenizer=&lt;string&gt;]
+    /// [allowempty=&lt;bool&gt;] [setsv=&lt;bool&gt;] &lt;field&gt;"; delim default a single space; the tokenizer is "a
+    /// regular expression with a capturing group that is repeat-matched ... the first capturing group is used as a
+    /// value"; allowempty (default false): "if delim="," and field="a,,b", by default does not produce any value for
+    /// the empty string", and zero-length tokenizer matches give no value.</summary>
+    [TestCase("| makemv v", "a,,b,c|d")]
+    [TestCase("| makemv delim=\",\" v", "a|b|c d")]
+    [TestCase("| makemv delim=\",\" allowempty=t v", "a||b|c d")]
+    [TestCase("| makemv delim=\", \" v", "a,,b,c d")]
+    [TestCase("| makemv tokenizer=\"([^,]+),?\" v", "a|b|c d")]
+    [TestCase("| makemv tokenizer=\"(\\w*)\" v", "a|b|c|d")]
+    [TestCase("| makemv tokenizer=\"(\\w*)\" allowempty=true v", "a|||b||c||d|")]
+    [TestCase("| makemv tokenizer=\"\\w\" v", "a|b|c|d")]
+    public void MakemvSplitsOnADelimiterOrATokenizer(string makemv, string values)
+    {
+        var events = Json("""{"_time":1,"v":"a,,b,c d"}""");
+        Assert.That(Run(makemv, events).Rows.Single()["v"].Values, Is.EqualTo(values.Split('|')));
+    }
+
     // ------------------------------------------------------------------ transaction
 
     [Test]
@@ -216,6 +237,18 @@ public class CommandTests
             "_time=100 user=bob id=a duration=0 eventcount=1",
         }));
     }
+
+    /// <summary>transactiontypes.conf.spec (Admin Manual 9.4.1): "The events in the transaction must span less than
+    /// the integer specified for 'maxspan'"; the pause "cannot be greater than" maxpause, so a pause equal to it joins.
+    /// alice's events are at 200, 400 and 500.</summary>
+    [TestCase("maxspan=200s", "id=d|e eventcount=2|id=b eventcount=1")]
+    [TestCase("maxspan=201s", "id=e eventcount=1|id=b|d eventcount=2")]
+    [TestCase("maxspan=300s", "id=e eventcount=1|id=b|d eventcount=2")]
+    [TestCase("maxspan=301s", "id=b|d|e eventcount=3")]
+    [TestCase("maxpause=100s", "id=d|e eventcount=2|id=b eventcount=1")]
+    [TestCase("maxpause=200s", "id=b|d|e eventcount=3")]
+    public void TransactionSpanIsStrictlyLessThanMaxspan(string option, string expected) =>
+        Assert.That(string.Join("|", Rows($"| search user=alice | transaction user {option} | table id eventcount")), Is.EqualTo(expected));
 
     [Test]
     public void TransactionStartswithEndswithEvictsIncompleteOnes()

@@ -23,7 +23,12 @@ public class LoweringMoreCommandsTests
     [TestCase("| rare limit=3 a b by c showcount=f otherstr=X", "TopStage Rare=true Fields=[\"a\", \"b\"] By=[\"c\"] Limit=3 CountField=\"count\" PercentField=\"percent\" ShowCount=false ShowPercent=true UseOther=false OtherValue=\"X\"\n")]
     [TestCase("| iplocation prefix=auth_ dest", "IpLocationStage Field=\"dest\" Prefix=\"auth_\" AllFields=false\n")]
     [TestCase("| xmlkv", "XmlKvStage Field=\"_raw\" MaxInputs=50000\n")]
-    [TestCase("| transaction host maxspan=30s", "TransactionStage Fields=[\"host\"] MaxSpan=\"30s\" MaxEvents=1000 KeepEvicted=false\n")]
+    [TestCase("| transaction host maxspan=30s", "TransactionStage Fields=[\"host\"] MaxSpan=\"30s\" MaxEvents=1000 KeepEvicted=false Connected=true UnifyEnds=false\n")]
+    [TestCase("| transaction host user connected=f unifyends=t", "TransactionStage Fields=[\"host\", \"user\"] MaxEvents=1000 KeepEvicted=false Connected=false UnifyEnds=true\n")]
+    [TestCase("| makemv delim=\",\" allowempty=t v", "MakeMultivalueStage Field=\"v\" Delimiter=\",\" AllowEmpty=true\n")]
+    [TestCase("| makemv tokenizer=\"([^,]+)\" v", "MakeMultivalueStage Field=\"v\" Tokenizer=\"([^,]+)\" AllowEmpty=false\n")]
+    [TestCase("| makemv setsv=t v", "UnsupportedStage Command=\"makemv\" Reason=\"the option 'setsv' is not modelled.\"\n")]
+    [TestCase("| makemv delim=\",\" tokenizer=\"(\\w)\" v", "UnsupportedStage Command=\"makemv\" Reason=\"delim and tokenizer are alternatives; give one.\"\n")]
     [TestCase("| transaction host mvlist=t", "UnsupportedStage Command=\"transaction\" Reason=\"the option 'mvlist' is not modelled.\"\n")]
     public void LowersWithSplunksDefaults(string search, string ir) =>
         Assert.That(IrPrinter.Print(LastStage(search)), Is.EqualTo(ir));

@@ -115,6 +115,26 @@ public class KqlSemanticsTests
     [TestCase("| eval day=strftime(_time, \"%Y-%m-%d\")", "| extend day = format_datetime(_time, \"yyyy-MM-dd\")")]
     public void TimeFunctions(string spl, string expected) => Assert.That(Where(spl), Is.EqualTo(expected));
 
+    /// <summary>strftime specifiers format_datetime has no pattern for (KQL reference: format_datetime lists d, dd,
+    /// MM, yy, yyyy, HH, hh, mm, ss, tt and fractions; dayofweek() is the timespan since Sunday, dayofmonth(),
+    /// dayofyear(), getmonth() numbers) are built from those functions, written as the evaluator writes them (UTC;
+    /// Splunk Search Reference "Common time format variables": %w weekday 0-6 from Sunday, %u 1-7 from Monday, %e day
+    /// of month with a leading space, %j day of year 001-366, %a %A %b %B names, %T = %H:%M:%S, %F = %Y-%m-%d). The
+    /// corpus's weekend checks use %w. Each query passes Microsoft's Kusto parser and binder.</summary>
+    [TestCase("%w", "tostring(toint(dayofweek(_time) / 1d))")]
+    [TestCase("%u", "tostring(iff(toint(dayofweek(_time) / 1d) == 0, 7, toint(dayofweek(_time) / 1d)))")]
+    [TestCase("%F %T", "format_datetime(_time, \"yyyy-MM-dd HH:mm:ss\")")]
+    [TestCase("%e/%m", "strcat(strcat(iff(dayofmonth(_time) < 10, \" \", \"\"), tostring(dayofmonth(_time))), \"/\", format_datetime(_time, \"MM\"))")]
+    [TestCase("%j", "strcat(substring(\"00\", 0, 3 - strlen(tostring(dayofyear(_time)))), tostring(dayofyear(_time)))")]
+    [TestCase("%a %d %b", "strcat(tostring(dynamic([\"Sun\", \"Mon\", \"Tue\", \"Wed\", \"Thu\", \"Fri\", \"Sat\"])[toint(dayofweek(_time) / 1d)]), \" \", format_datetime(_time, \"dd\"), \" \", tostring(dynamic([\"Jan\", \"Feb\", \"Mar\", \"Apr\", \"May\", \"Jun\", \"Jul\", \"Aug\", \"Sep\", \"Oct\", \"Nov\", \"Dec\"])[getmonth(_time) - 1]))")]
+    [TestCase("%H:%M %Z", "strcat(format_datetime(_time, \"HH:mm\"), \" \", \"UTC\")")]
+    public void StrftimeSpecifiersWithoutAFormatDatetimePattern(string format, string expected)
+    {
+        var spl = $"| eval d=strftime(_time, \"{format}\")";
+        KqlCombiningTests.AssertTranslation(spl, TranslationStatus.Full, null);
+        Assert.That(Where(spl), Is.EqualTo($"| extend d = {expected}"));
+    }
+
     [Test]
     public void SpathReadsAJsonMemberPathAndRefusesNestedArrays()
     {
