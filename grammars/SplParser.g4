@@ -116,7 +116,11 @@ funcName : IDENT | LIKE | IN ;
 
 // ------------------------------------------------------------------ stats family
 // stats/eventstats/streamstats/chart/timechart: [options] aggregation [AS name] ... [OVER f] [BY f ...] [options]
-statsBody : option* aggregation ( COMMA? aggregation )* ( COMMA? option )* COMMA? overClause? byClause? ( COMMA? option )* ;
+statsBody : option* aggregation ( COMMA? aggregation )* ( COMMA? option )* COMMA? overClause? byClause? ( COMMA? option )*
+            ( seriesFilter ( COMMA? option )* )? ;
+
+// chart/timechart series selection: WHERE <single-agg> (in|notin) (top|bottom)N, or WHERE <single-agg> (<|>) N.
+seriesFilter : WHERE function=word ( LPAREN fieldName? RPAREN )? ( ( IN | word ) rank=word | ( LT | GT ) threshold=word ) ;
 
 tstatsBody : option* aggregation ( COMMA? aggregation )* ( COMMA? option )*
              ( FROM tstatsSource )? ( COMMA? option )* ( WHERE searchExpr )? byClause? ( COMMA? option )* ;

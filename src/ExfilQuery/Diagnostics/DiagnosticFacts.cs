@@ -71,6 +71,10 @@ public static class DiagnosticFacts
     public static readonly DiagnosticDescriptor KqlUnmappedFieldDescriptor = new("KQL0003", DiagnosticSeverity.Warning, "Field has no mapping in the profile");
     /// <summary>KQL0004</summary>
     public static readonly DiagnosticDescriptor KqlLintDescriptor = new("KQL0004", DiagnosticSeverity.Warning, "The SPL probably does not mean what it looks like");
+    /// <summary>KQL0005</summary>
+    public static readonly DiagnosticDescriptor KqlChartPivotDescriptor = new("KQL0005", DiagnosticSeverity.Error, "chart or timechart split by a field has no exact KQL form");
+    /// <summary>KQL0006</summary>
+    public static readonly DiagnosticDescriptor KqlChartBucketsDescriptor = new("KQL0006", DiagnosticSeverity.Warning, "timechart's empty time buckets are not produced");
     /// <summary>KQL0011</summary>
     public static readonly DiagnosticDescriptor KqlForeachNotExpandedDescriptor = new("KQL0011", DiagnosticSeverity.Error, "foreach cannot be expanded before the search runs");
     /// <summary>KQL0012</summary>
@@ -136,6 +140,10 @@ public static class DiagnosticFacts
         new(KqlUnmappedFieldDescriptor.Code, strict ? DiagnosticSeverity.Error : DiagnosticSeverity.Warning, $"Field '{field}' has no mapping in profile '{profile}'; it is kept as written.", span);
     /// <summary>A construct whose SPL meaning is exact but probably not what the author intended (emitted as written).</summary>
     public static Diagnostic KqlLint(TextSpan span, string detail) => Make(KqlLintDescriptor, span, detail);
+    /// <summary>chart/timechart with a split field (one column per split value); the translation fails.</summary>
+    public static Diagnostic KqlChartPivot(TextSpan span, string detail) => Make(KqlChartPivotDescriptor, span, detail);
+    /// <summary>timechart cont=true translated without its empty buckets; the translation is partial.</summary>
+    public static Diagnostic KqlChartBuckets(TextSpan span, string detail) => Make(KqlChartBucketsDescriptor, span, detail);
     /// <summary>A foreach whose fields or template are not known before the search runs; the translation fails.</summary>
     public static Diagnostic KqlForeachNotExpanded(TextSpan span, string detail) => Make(KqlForeachNotExpandedDescriptor, span, "foreach is not translated: " + detail);
     /// <summary>A foreach expanded into the stages it runs, in an order or split the Search Reference does not fix.</summary>

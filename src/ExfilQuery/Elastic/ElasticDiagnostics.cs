@@ -23,6 +23,12 @@ public static class ElasticDiagnostics
     /// <summary>EQL0005</summary>
     public static readonly DiagnosticDescriptor EqlSequenceNoteDescriptor = new("EQL0005", DiagnosticSeverity.Info, "How the EQL sequence stands for the transaction");
 
+    /// <summary>ESQ0003</summary>
+    public static readonly DiagnosticDescriptor EsqlChartPivotDescriptor = new("ESQ0003", DiagnosticSeverity.Error, "chart or timechart split by a field has no exact ES|QL form");
+    /// <summary>ESQ0004</summary>
+    public static readonly DiagnosticDescriptor EsqlChartBucketsDescriptor = new("ESQ0004", DiagnosticSeverity.Warning, "timechart's empty time buckets are not produced");
+    /// <summary>EQL0006</summary>
+    public static readonly DiagnosticDescriptor EqlChartPivotDescriptor = new("EQL0006", DiagnosticSeverity.Error, "chart or timechart split by a field has no EQL form");
     /// <summary>ESQ0007</summary>
     public static readonly DiagnosticDescriptor EsqlForeachNotExpandedDescriptor = new("ESQ0007", DiagnosticSeverity.Error, "foreach cannot be expanded before the search runs");
     /// <summary>ESQ0008</summary>
@@ -43,6 +49,13 @@ public static class ElasticDiagnostics
     public static Diagnostic EqlUnsupported(TextSpan span, string detail) => Make(EqlUnsupportedDescriptor, span, detail);
     /// <summary>Part of the SPL meaning EQL loses (an aggregation) or approximates; the translation is partial.</summary>
     public static Diagnostic EqlApproximation(TextSpan span, string detail) => Make(EqlApproximationDescriptor, span, detail);
+
+    /// <summary>chart/timechart with a split field; the ES|QL translation fails.</summary>
+    public static Diagnostic EsqlChartPivot(TextSpan span, string detail) => Make(EsqlChartPivotDescriptor, span, detail);
+    /// <summary>timechart cont=true translated without its empty buckets; the ES|QL translation is partial.</summary>
+    public static Diagnostic EsqlChartBuckets(TextSpan span, string detail) => Make(EsqlChartBucketsDescriptor, span, detail);
+    /// <summary>chart/timechart with a split field; the EQL translation fails.</summary>
+    public static Diagnostic EqlChartPivot(TextSpan span, string detail) => Make(EqlChartPivotDescriptor, span, detail);
 
     /// <summary>A transaction EQL's sequence cannot stand for (no startswith/endswith, keepevicted, ...); the translation fails.</summary>
     public static Diagnostic EqlNoSequence(TextSpan span, string detail) => Make(EqlNoSequenceDescriptor, span, detail);

@@ -217,6 +217,18 @@ internal sealed class ElasticMapper
                 foreach (var x in a.Aggregations) _bound[x.OutputName] = x.OutputName;
                 return a with { GroupBy = groupBy, Aggregations = aggregations };
             }
+            case ChartStage c:
+            {
+                // As a stats by the row field; the split field's values become columns the profile does not know.
+                var row = c.RowField is null ? null : Read(c.RowField);
+                var split = c.SplitField is null ? null : Read(c.SplitField);
+                var aggregations = c.Aggregations.Select(x => x with { Argument = x.Argument is null ? null : Expr(x.Argument) }).ToImmutableArray();
+                _open = false;
+                _bound.Clear();
+                if (c.RowField is not null) _bound[c.RowField] = row!;
+                foreach (var x in c.Aggregations) _bound[x.OutputName] = x.OutputName;
+                return c with { RowField = row, SplitField = split, Aggregations = aggregations };
+            }
             case RenameStage r:
                 return Rename(r);
             case ProjectStage p:
@@ -253,8 +265,12 @@ internal sealed class ElasticMapper
                 return m with { Field = Define(m.Field) };
             case ConvertStage c:
                 return c with { Conversions = [.. c.Conversions.Select(x => (x.Function, Read(x.Field), Define(x.Output)))] };
-            case SpathStage s:
+            case SpathStage { Path.Length: > 0 } s:
                 return s with { Input = Read(s.Input), Output = Define(s.Output) };
+            case ReplaceStage r:
+                return r with { Fields = [.. r.Fields.Select(Read)] };
+            case AddTotalsStage a:
+                return a with { Fields = [.. a.Fields.Select(Read)], FieldName = Define(a.FieldName) };
             case TransactionStage t:
             {
                 // The key fields and the start/end conditions read the source's fields; the merged event's duration,

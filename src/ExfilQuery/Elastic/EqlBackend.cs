@@ -107,11 +107,19 @@ internal sealed partial class EqlWriter(ElasticOptions options, MappedDetection?
                     WriteAggregate(a, stages[(i + 1)..]);
                     i = stages.Length;
                     continue;
+                case ChartStage c when ChartShapes.AsAggregate(c) is { } stats:
+                    // Without a split field a chart is a stats, which EQL loses as it loses any (EQL0002).
+                    WriteAggregate(stats, stages[(i + 1)..]);
+                    i = stages.Length;
+                    continue;
+                case ChartStage c:
+                    Diagnostics.Add(ElasticDiagnostics.EqlChartPivot(c.Span, $"'{c.Command} ... by {c.SplitField}' aggregates events into one column per value of '{c.SplitField}'; EQL has no aggregation and no pivot."));
+                    continue;
                 case EvalStage e when CoalescedKeys(e, stages[(i + 1)..]) is { } keys:
                     foreach (var (name, fields) in keys) _coalescedKeys[name] = fields;
                     continue;
                 case RenameStage or ProjectStage or SortStage or ConvertStage or EvalStage or FillNullStage
-                    when !stages.Skip(i + 1).Any(s => s is FilterStage { Predicate: not TruePredicate } or AggregateStage or LimitStage or TransactionStage):
+                    when !stages.Skip(i + 1).Any(s => s is FilterStage { Predicate: not TruePredicate } or AggregateStage or ChartStage or LimitStage or TransactionStage):
                     Warn(stage.Span, "EQL returns whole events: the output columns (eval, rename, table, sort, convert) are not shaped; the events matched are the same.");
                     continue;
                 case AggregateStage a:
@@ -197,6 +205,10 @@ internal sealed partial class EqlWriter(ElasticOptions options, MappedDetection?
         RegexFilterStage => "regex",
         ExpandStage => "mvexpand",
         BinStage => "bin",
+        SpathStage => "spath",
+        FromJsonStage => "fromjson",
+        ReplaceStage => "replace",
+        AddTotalsStage => "addtotals",
         _ => stage.GetType().Name,
     };
 

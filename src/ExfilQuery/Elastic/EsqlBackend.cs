@@ -221,6 +221,17 @@ internal sealed class EsqlWriter(ElasticOptions options, MappedDetection? mapped
             case EvalStage e:
                 WriteEval(e);
                 return;
+            case ChartStage c when ChartShapes.AsAggregate(c) is { } stats:
+                // Without a split field a chart is a stats; timechart cont=true also returns the empty buckets.
+                if (ChartShapes.AddsEmptyBuckets(c))
+                    Diagnostics.Add(ElasticDiagnostics.EsqlChartBuckets(c.Span, $"timechart cont=true (the default) also returns every empty {c.BinSpan} bucket (count 0, other functions null) {(c.FixedRange ? "over the search's whole time range (fixedrange=true, the default)" : "between the first and the last")}; STATS ... BY DATE_TRUNC returns only the buckets with events. Write cont=false if the empty buckets do not matter."));
+                WriteAggregate(stats);
+                return;
+            case ChartStage c:
+                // One column per split value, ranked into kept, OTHER and NULL series: ES|QL's STATS ... BY gives one
+                // row per combination and has no pivot.
+                Diagnostics.Add(ElasticDiagnostics.EsqlChartPivot(c.Span, $"'{c.Command} ... by {c.SplitField}' makes one column per value of '{c.SplitField}' (the top {c.Limit} by score, the rest merged into {c.OtherString}, rows without it in {c.NullString}); ES|QL has no pivot."));
+                return;
             case AggregateStage a:
                 WriteAggregate(a);
                 return;
@@ -264,6 +275,12 @@ internal sealed class EsqlWriter(ElasticOptions options, MappedDetection? mapped
                 return;
             case LookupStage l:
                 WriteLookup(l);
+                return;
+            case ReplaceStage r:
+                WriteReplace(r);
+                return;
+            case AddTotalsStage a:
+                WriteAddTotals(a);
                 return;
             case UnsupportedStage u:
                 Error(u.Span, $"'{u.Command}' is not translated to ES|QL: {u.Reason}");
@@ -328,6 +345,10 @@ internal sealed class EsqlWriter(ElasticOptions options, MappedDetection? mapped
         AppendStage => "append",
         RegexFilterStage => "regex",
         MakeMultivalueStage => "makemv",
+        SpathStage => "spath",
+        FromJsonStage => "fromjson",
+        ReplaceStage => "replace",
+        AddTotalsStage => "addtotals",
         _ => stage.GetType().Name,
     };
 
@@ -1017,6 +1038,88 @@ internal sealed class EsqlWriter(ElasticOptions options, MappedDetection? mapped
         if (multivalued) WarnMultivalued(field, span, "LIKE");
         if (caseSensitive || ElasticCommon.Caseless(like)) return $"{column} LIKE {ElasticCommon.Quote(like)}";
         return $"TO_LOWER({column}) LIKE {ElasticCommon.Quote(like.ToLowerInvariant())}";
+    }
+
+    /// <summary>replace IN fields as the evaluator runs it: per field a CASE over the patterns, the last literal
+    /// pattern equal to the value first (== is case-sensitive), then the fullest wildcard pattern, tested with LIKE
+    /// (case-sensitive, <c>*</c> any text, whole value) and rewritten with REPLACE's Java regex (<c>(?s)</c>,
+    /// <c>$N</c> groups). A missing field stays null, as Splunk leaves it missing.</summary>
+    private void WriteReplace(ReplaceStage r)
+    {
+        if (r.Fields.Length == 0 || r.Fields.Any(f => f.Contains('*', StringComparison.Ordinal)))
+        {
+            Error(r.Span, "replace without IN, or with wildcard field names, changes fields only the data tells; ES|QL must name them.");
+            return;
+        }
+        var literals = r.Pairs.Where(p => !p.Pattern.Contains('*', StringComparison.Ordinal)).Reverse().ToList();
+        var wildcards = r.Pairs.Where(p => p.Pattern.Contains('*', StringComparison.Ordinal))
+            .OrderByDescending(p => p.Pattern.Length - p.Pattern.Count(c => c == '*')).ToList();
+        var parts = new List<string>();
+        foreach (var field in r.Fields.Distinct(StringComparer.Ordinal))
+        {
+            if (IsMultivalued(field) || TypeOf(field) != EType.String)
+            {
+                Error(r.Span, $"replace on '{field}', which may hold several values or is not text here, is not translated to ES|QL (its functions are null on multivalued values).");
+                return;
+            }
+            var column = Column(field);
+            var cases = new List<string>();
+            foreach (var (pattern, replacement) in literals)
+                cases.Add($"{column} == {ElasticCommon.Quote(pattern)}, {ElasticCommon.Quote(replacement)}");
+            foreach (var (pattern, replacement) in wildcards)
+            {
+                var like = string.Join("*", pattern.Split('*').Select(LikeEscape));
+                var regex = "(?s)^" + string.Join("(.*)", pattern.Split('*').Select(JavaRegexEscape)) + "$";
+                var pieces = replacement.Split('*').Select(x => x.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("$", "\\$", StringComparison.Ordinal)).ToList();
+                var rewrite = new StringBuilder(pieces[0]);
+                for (var i = 1; i < pieces.Count; i++) rewrite.Append('$').Append(i.ToString(CultureInfo.InvariantCulture)).Append(pieces[i]);
+                cases.Add($"{column} LIKE {ElasticCommon.Quote(like)}, REPLACE({column}, {ElasticCommon.Quote(regex)}, {ElasticCommon.Quote(rewrite.ToString())})");
+            }
+            parts.Add($"{column} = CASE({string.Join(", ", cases)}, {column})");
+            Define(field, EType.String);
+        }
+        _lines.Add("EVAL " + string.Join(", ", parts));
+    }
+
+    /// <summary>addtotals over listed fields as the evaluator runs it: a text value counts when it reads as a number by
+    /// FieldValue.TryParseNumber's rule (RLIKE, anchored: sign, digits with an optional point, exponent; no spaces, no
+    /// hex) and is finite; a multivalued value does not count (RLIKE is null on it); values are added in the order
+    /// listed from 0.0; with none the total is null, as the evaluator writes none.</summary>
+    private void WriteAddTotals(AddTotalsStage a)
+    {
+        if (a.Fields.Length == 0 || a.Fields.Any(f => f.Contains('*', StringComparison.Ordinal)))
+        {
+            Error(a.Span, "addtotals without a field list, or with wildcard field names, sums fields only the data tells; ES|QL must name them.");
+            return;
+        }
+        if (_types.ContainsKey(a.FieldName))
+        {
+            Error(a.Span, $"addtotals into '{a.FieldName}', a field that already exists (kept by Splunk in rows without a number), is not translated to ES|QL.");
+            return;
+        }
+        const string number = @"[+\-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+\-]?[0-9]+)?";
+        var terms = a.Fields.Distinct(StringComparer.Ordinal).Select(f =>
+        {
+            var column = Column(f);
+            var value = TypeOf(f) == EType.Number ? $"TO_DOUBLE({column})" : $"CASE({column} RLIKE {ElasticCommon.Quote(number)}, TO_DOUBLE({column}), null)";
+            return $"CASE(ABS({value}) <= 1.7976931348623157E308, {value}, null)";
+        }).ToList();
+        _lines.Add($"EVAL {Identifier(a.FieldName)} = CASE({string.Join(" AND ", terms.Select(t => t + " IS NULL"))}, null, 0.0 + {string.Join(" + ", terms.Select(t => $"COALESCE({t}, 0.0)"))})");
+        Define(a.FieldName, EType.Number);
+    }
+
+    /// <summary>Escapes literal text for a Java regular expression: every ASCII character that is not a letter or a
+    /// digit gets a backslash (java.util.regex.Pattern: "Backslashes may be used prior to a non-alphabetic character
+    /// regardless of whether that character is part of an unescaped construct").</summary>
+    internal static string JavaRegexEscape(string literal)
+    {
+        var sb = new StringBuilder(literal.Length + 8);
+        foreach (var c in literal)
+        {
+            if (c < 128 && !char.IsAsciiLetterOrDigit(c)) sb.Append('\\');
+            sb.Append(c);
+        }
+        return sb.ToString();
     }
 
     private void WarnMultivalued(string field, TextSpan span, string op) =>

@@ -9,7 +9,7 @@ public static partial class DetectionEvaluator
     private sealed partial class Runner
     {
         /// <summary>Stages beyond the first slice: combining (join, append, appendpipe, map), lookup, top/rare,
-        /// transaction, iplocation, xmlkv, outlier and foreach; null for a stage this file does not know.</summary>
+        /// transaction, iplocation, xmlkv, outlier and foreach, then spath, fromjson, replace and addtotals; null for a stage neither file knows.</summary>
         private List<Event>? ApplyMore(Stage stage, List<Event> rows) => stage switch
         {
             JoinStage j => Join(j, rows),
@@ -24,7 +24,7 @@ public static partial class DetectionEvaluator
             OutlierStage o => Outlier(o, rows),
             ForeachStage f => Foreach(f, rows),
             ForeachValuesStage f => ForeachValues(f, rows),
-            _ => null,
+            _ => ApplyJson(stage, rows),
         };
 
         /// <summary>The rows of a subsearch over the same events, cut at <see cref="EvaluationOptions.MaxSubsearchRows"/>.</summary>

@@ -93,6 +93,8 @@ public static partial class DetectionEvaluator
                     return rows;
                 case AggregateStage a:
                     return Aggregate(a, rows);
+                case ChartStage c:
+                    return Chart(c, rows);
                 case RenameStage r:
                     foreach (var row in rows) Rename(r, row);
                     return rows;
@@ -253,13 +255,13 @@ public static partial class DetectionEvaluator
                     var key = keys[0];
                     var g = Group(key);
                     if (g is null) continue;
-                    AddTo(g.Value.Accumulators, a, row);
+                    AddTo(g.Value.Accumulators, a.Aggregations, row);
                     for (var i = 0; i < a.Aggregations.Length; i++)
                         row.Set(a.Aggregations[i].OutputName, g.Value.Accumulators[i].Result());
                     continue;
                 }
                 foreach (var key in keys)
-                    if (Group(key) is { } g) AddTo(g.Accumulators, a, row);
+                    if (Group(key) is { } g) AddTo(g.Accumulators, a.Aggregations, row);
             }
             if (groupLimitHit) context.Report(EvaluationDiagnostics.GroupLimit(a.Span, Options.MaxGroups));
 
@@ -325,11 +327,11 @@ public static partial class DetectionEvaluator
 
         private static string KeyText(List<string> key) => string.Join("\u0001", key);
 
-        private void AddTo(Accumulator[] accumulators, AggregateStage a, Event row)
+        private void AddTo(Accumulator[] accumulators, ImmutableArray<Aggregation> aggregations, Event row)
         {
-            for (var i = 0; i < a.Aggregations.Length; i++)
+            for (var i = 0; i < aggregations.Length; i++)
             {
-                var agg = a.Aggregations[i];
+                var agg = aggregations[i];
                 var value = agg.Argument is null ? FieldValue.String("1") : _expressions.Evaluate(agg.Argument, row);
                 if (agg.Argument is null || !value.IsNull) accumulators[i].Add(value, row.Time);
             }

@@ -49,6 +49,20 @@ public static class EvaluationDiagnostics
     public static readonly DiagnosticDescriptor ExternalLookupMultivalueDescriptor = new("EVL0018", DiagnosticSeverity.Warning, "Multivalue input to an external lookup");
     /// <summary>EVL0019</summary>
     public static readonly DiagnosticDescriptor OutlierQuartilesDescriptor = new("EVL0019", DiagnosticSeverity.Warning, "outlier result depends on the quartile method");
+    /// <summary>EVL0020</summary>
+    public static readonly DiagnosticDescriptor ChartNamesDescriptor = new("EVL0020", DiagnosticSeverity.Warning, "chart column names the Search Reference does not state");
+    /// <summary>EVL0021</summary>
+    public static readonly DiagnosticDescriptor ChartSeriesDescriptor = new("EVL0021", DiagnosticSeverity.Warning, "chart series values the Search Reference does not state");
+    /// <summary>EVL0025</summary>
+    public static readonly DiagnosticDescriptor SpathCutoffDescriptor = new("EVL0025", DiagnosticSeverity.Warning, "spath read only the first 5000 bytes");
+    /// <summary>EVL0026</summary>
+    public static readonly DiagnosticDescriptor StructuredInputDescriptor = new("EVL0026", DiagnosticSeverity.Warning, "JSON or XML input read where Splunk's reading is not known");
+    /// <summary>EVL0027</summary>
+    public static readonly DiagnosticDescriptor SpathIndexDescriptor = new("EVL0027", DiagnosticSeverity.Warning, "spath path read by an unverified rule");
+    /// <summary>EVL0028</summary>
+    public static readonly DiagnosticDescriptor ReplaceUnverifiedDescriptor = new("EVL0028", DiagnosticSeverity.Warning, "replace result depends on a rule Splunk's reference leaves open");
+    /// <summary>EVL0029</summary>
+    public static readonly DiagnosticDescriptor AddTotalsNoNumberDescriptor = new("EVL0029", DiagnosticSeverity.Warning, "addtotals row without a numeric value");
     /// <summary>EVL0050</summary>
     public static readonly DiagnosticDescriptor ForeachTemplateDescriptor = new("EVL0050", DiagnosticSeverity.Error, "foreach template does not read for a field");
     /// <summary>EVL0051</summary>
@@ -118,6 +132,30 @@ public static class EvaluationDiagnostics
     public static Diagnostic OutlierQuartiles(TextSpan span, string field, int values) =>
         Make(OutlierQuartilesDescriptor, span, string.Create(System.Globalization.CultureInfo.InvariantCulture,
             $"Splunk's reference does not say how outlier computes the 25th and 75th percentiles of '{field}'; interpolating between the closest ranks (as exactperc, what the evaluator does) and taking the nearest rank disagree on {values} value(s) here, so the result may differ from Splunk's."));
+    /// <summary>chart/timechart column names chosen where the Search Reference is silent.</summary>
+    public static Diagnostic ChartNames(TextSpan span, string command, string detail) =>
+        Make(ChartNamesDescriptor, span, $"{detail}; the Search Reference for '{command}' does not state how Splunk names these columns, so they may differ.");
+    /// <summary>chart/timechart series values or selection chosen where the Search Reference is silent.</summary>
+    public static Diagnostic ChartSeries(TextSpan span, string command, string detail) =>
+        Make(ChartSeriesDescriptor, span, $"{detail}; the Search Reference for '{command}' does not state this, so Splunk's series may differ.");
+    /// <summary>spath without a path over an input longer than limits.conf's extraction_cutoff.</summary>
+    public static Diagnostic SpathCutoff(TextSpan span, string field) =>
+        Make(SpathCutoffDescriptor, span, $"'{field}' is longer than 5000 bytes in some rows: spath without a path extracts only the fields in its first 5000 bytes (limits.conf [spath] extraction_cutoff, default 5000), and so does the evaluator; a value cut at the limit is left out, which Splunk may keep in part.");
+    /// <summary>spath or fromjson input that is malformed, or has several values.</summary>
+    public static Diagnostic StructuredInput(TextSpan span, string command, string field, string detail) =>
+        Make(StructuredInputDescriptor, span, $"'{command}': '{field}' {detail}");
+    /// <summary>An spath path with a numeric index.</summary>
+    public static Diagnostic SpathIndex(TextSpan span, string path) =>
+        Make(SpathIndexDescriptor, span, $"The path '{path}' picks an element by number: the evaluator counts JSON array elements from 0 (as the SPL2 reference's spath example cooperative{{1}} picks the second) and repeated XML elements from 1 (XPath's rule); Splunk's SPL reference says only that the count differs between JSON and XML.");
+    /// <summary>An spath path that ends at XML elements with child elements.</summary>
+    public static Diagnostic SpathInnerXml(TextSpan span, string path) =>
+        Make(SpathIndexDescriptor, span, $"The path '{path}' ends at XML elements that have child elements in some rows: the evaluator gives their inner XML as written, which Splunk's reference does not describe.");
+    /// <summary>A replace whose result rests on a rule Splunk's reference does not state.</summary>
+    public static Diagnostic ReplaceUnverified(TextSpan span, string detail) =>
+        Make(ReplaceUnverifiedDescriptor, span, detail);
+    /// <summary>An addtotals row in which no listed field is numeric.</summary>
+    public static Diagnostic AddTotalsNoNumber(TextSpan span, string field) =>
+        Make(AddTotalsNoNumberDescriptor, span, $"Some rows have no numeric value in the fields addtotals sums; the evaluator writes no '{field}' there. Splunk's reference does not say whether it writes 0 or nothing.");
     /// <summary>A foreach template that, with one field's (or value's) placeholders replaced, does not parse or lower.</summary>
     public static Diagnostic ForeachTemplate(TextSpan span, string what, string text, Diagnostic inner) =>
         Make(ForeachTemplateDescriptor, span, $"With {what} the foreach template reads '{text.Trim()}', which does not parse or lower ({inner.Code}: {inner.Message}); that iteration is skipped.");

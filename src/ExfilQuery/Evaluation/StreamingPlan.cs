@@ -109,7 +109,8 @@ internal sealed class StreamingPlan
         FilterStage f => !HasSubsearch(f.Predicate),
         EvalStage or AggregateStage or RenameStage or ProjectStage or DedupStage or SortStage or LimitStage or BinStage
             or FillNullStage or ExtractStage or RegexFilterStage or LookupStage or ExpandStage or MakeMultivalueStage
-            or ConvertStage or SpathStage or TopStage or TransactionStage or IpLocationStage or XmlKvStage or ForeachStage or ForeachValuesStage or UnsupportedStage => true,
+            or ConvertStage or SpathStage or TopStage or TransactionStage or IpLocationStage or XmlKvStage or ChartStage or UnsupportedStage
+            or FromJsonStage or ReplaceStage or AddTotalsStage or ForeachStage or ForeachValuesStage => true,
         _ => false,
     };
 
@@ -128,6 +129,8 @@ internal sealed class StreamingPlan
     public static bool IsRowWise(Stage stage) => stage switch
     {
         FilterStage or EvalStage or RenameStage or RegexFilterStage or ExtractStage or ProjectStage or BinStage or ConvertStage or ForeachStage or ForeachValuesStage => true,
+        // Each reads and writes only its own row.
+        SpathStage or FromJsonStage or ReplaceStage or AddTotalsStage => true,
         MakeMultivalueStage => true,
         FillNullStage f => f.Fields.Length > 0,
         _ => false,
@@ -192,6 +195,16 @@ internal sealed class StreamingPlan
                     foreach (var (_, field, output) in c.Conversions) { Add(field); Add(output); }
                     break;
                 case MakeMultivalueStage m: Add(m.Field); break;
+                // spath without a path and fromjson write fields whose names only the data tells: the default case
+                // parses events whole.
+                case SpathStage { Path.Length: > 0 } s: Add(s.Input); Add(s.Output); break;
+                case ReplaceStage { Fields.Length: > 0 } r:
+                    foreach (var field in r.Fields) Add(field);
+                    break;
+                case AddTotalsStage { Fields.Length: > 0 } a:
+                    foreach (var field in a.Fields) Add(field);
+                    Add(a.FieldName);
+                    break;
                 case FillNullStage f:
                     foreach (var field in f.Fields) Add(field);
                     break;

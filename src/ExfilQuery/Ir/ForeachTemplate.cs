@@ -135,6 +135,7 @@ internal static partial class ForeachTemplate
     public static bool IsTemplateStage(Stage stage) => stage switch
     {
         FilterStage or EvalStage or RenameStage or RegexFilterStage or ExtractStage or ConvertStage => true,
+        SpathStage or FromJsonStage or ReplaceStage or AddTotalsStage => true,
         ProjectStage p => p.Mode != ProjectMode.Table,
         MakeMultivalueStage => true,
         FillNullStage f => f.Fields.Length > 0,

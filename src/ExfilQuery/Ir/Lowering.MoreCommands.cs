@@ -101,16 +101,8 @@ public static partial class Lowering
         /// the parser, so they are read here.</summary>
         private Stage LowerOutlier(GenericCommand g)
         {
-            var tokens = new List<(string Text, TextSpan Span)>();
-            foreach (var argument in g.Arguments)
-            {
-                if (argument is not TokenArgument t)
-                {
-                    Diagnostics.Add(DiagnosticFacts.InvalidArgumentValue(Map(argument), "outlier", "expected options and field names."));
-                    return new UnsupportedStage("outlier", "an argument is not an option or a field name");
-                }
-                tokens.Add((Unquote(t.Text), Map(t)));
-            }
+            if (Tokens(g, "outlier") is not { } raw) return new UnsupportedStage("outlier", "an argument is not an option or a field name");
+            var tokens = raw.Select(t => (Text: Unquote(t.Text), t.Span)).ToList();
             var remove = false;
             var param = 2.5;
             bool? useLower = false, mark = false;
@@ -238,7 +230,7 @@ public static partial class Lowering
         };
 
         private static string Unquote(string text) =>
-            text.Length >= 2 && text[0] == '"' && text[^1] == '"' ? text[1..^1].Replace("\\\"", "\"", StringComparison.Ordinal) : text;
+            text.Length >= 2 && text[0] == '"' && text[^1] == '"' ? SyntaxFacts.UnescapeQuoted(text[1..^1]) : text;
 
         private static CommandOption? Option(ImmutableArray<CommandOption> options, string name) =>
             options.LastOrDefault(o => o.Name.Equals(name, StringComparison.OrdinalIgnoreCase));

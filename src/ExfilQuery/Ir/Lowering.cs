@@ -136,8 +136,12 @@ public static partial class Lowering
                         StatsKind.StreamStats => AggregateMode.Running,
                         _ => AggregateMode.Group,
                     };
-                    if (s.Kind is StatsKind.Chart or StatsKind.Timechart)
-                        return new UnsupportedStage(s.Name, $"'{s.Name}' pivots values into columns; the IR does not model it yet.");
+                    if (s.Kind is StatsKind.Chart or StatsKind.Timechart) return LowerChart(s);
+                    if (s.Where is not null)
+                    {
+                        Diagnostics.Add(DiagnosticFacts.InvalidArgumentValue(Map(s.Where), s.Name, "a where clause after the by fields belongs to chart and timechart."));
+                        return new UnsupportedStage(s.Name, "where clause");
+                    }
                     // streamstats options (window, current, global, time_window, reset_*) change which events each
                     // running value covers; the IR models only the defaults, so they are refused, never dropped.
                     if (s.Kind == StatsKind.StreamStats && s.Options.Concat(s.ClauseOptions).FirstOrDefault() is { } option)
@@ -240,12 +244,18 @@ public static partial class Lowering
                 {
                     string? Opt(string name) => s.Options.FirstOrDefault(o => o.Name.Equals(name, StringComparison.OrdinalIgnoreCase)) is { } o ? OptionText(o) : null;
                     var path = Opt("path") ?? s.Path?.Value;
-                    if (path is null) return new UnsupportedStage("spath", "spath without a path extracts every field of the document; the IR does not model it yet.");
-                    return new SpathStage(Opt("input") ?? "_raw", path, Opt("output") ?? path);
+                    if (path is null && Opt("output") is not null)
+                    {
+                        Diagnostics.Add(DiagnosticFacts.InvalidArgumentValue(Map(s), "spath", "output= needs a path: without one spath extracts every field under its own name."));
+                        return new UnsupportedStage("spath", "output= without a path");
+                    }
+                    return new SpathStage(Opt("input") ?? "_raw", path ?? "", Opt("output") ?? path ?? "");
                 }
                 case MapCommand or TopCommand or TransactionCommand or IplocationCommand or XmlkvCommand:
                 case GenericCommand { CommandName: var name } when name.Equals("outlier", StringComparison.OrdinalIgnoreCase) || name.Equals("foreach", StringComparison.OrdinalIgnoreCase):
                     return LowerMoreCommand(command);
+                case GenericCommand g when g.CommandName.ToLowerInvariant() is "fromjson" or "replace" or "addtotals":
+                    return LowerTokenCommand(g);
                 case MacroCommand m:
                     Diagnostics.Add(DiagnosticFacts.CannotLower(Map(m), $"The undefined macro {m.Text} has no known meaning."));
                     return new UnsupportedStage(m.Text, "undefined macro");
@@ -301,12 +311,18 @@ public static partial class Lowering
                 SearchTerm t => ValuePattern.FromSearchValue(t.Value.Raw) is { IsMatchAll: true } ? new TruePredicate() : new RawTermPredicate(ValuePattern.FromSearchValue(t.Value.Raw), false, false),
                 SearchTermFunction f => new RawTermPredicate(ValuePattern.FromSearchValue(f.Value.Raw), f.Kind == TermFunctionKind.Case, f.Kind == TermFunctionKind.Term),
                 SearchTimeModifier t when t.Modifier.StartsWith("_index", StringComparison.OrdinalIgnoreCase) => Unsupported(t, "index-time bounds are not modelled."),
-                SearchTimeModifier t => new TimeBoundPredicate(t.Modifier.Equals("earliest", StringComparison.OrdinalIgnoreCase), t.Value.Value),
+                SearchTimeModifier t => TimeBound(t),
                 SearchSubsearch s => new SubsearchPredicate(LowerPipeline(s.Subsearch.Pipeline)),
                 SearchMacro m => Unsupported(m, $"The undefined macro {m.Text} has no known meaning."),
                 _ => Unsupported(expression, $"'{expression.GetType().Name}' is not modelled."),
             };
             return result with { Span = span };
+        }
+
+        private TimeBoundPredicate TimeBound(SearchTimeModifier t)
+        {
+            _timeBounded = true;
+            return new TimeBoundPredicate(t.Modifier.Equals("earliest", StringComparison.OrdinalIgnoreCase), t.Value.Value);
         }
 
         private Predicate Unsupported(SyntaxNode node, string detail)

@@ -27,6 +27,13 @@ public static class StageReads
                     foreach (var n in names) Add(n);
                 }
                 return read;
+            case ChartStage c:
+            {
+                // chart/timechart read their row and split fields and the aggregations' arguments, as stats does.
+                if (OnlyFieldsReadBy(new AggregateStage(AggregateMode.Group, c.Aggregations, [], null, c.Command)) is not { } args) return null;
+                foreach (var f in new[] { c.RowField, c.SplitField }.OfType<string>().Concat(args)) Add(f);
+                return read;
+            }
             case ProjectStage { Mode: ProjectMode.Table or ProjectMode.Keep } p when !p.Fields.Any(x => x.Contains('*', StringComparison.Ordinal)):
                 foreach (var x in p.Fields) Add(x);
                 return read;

@@ -42,6 +42,40 @@ public sealed record AggregateStage(AggregateMode Mode, ImmutableArray<Aggregati
 /// argument (a field, an eval expression or none) and the output field name.</summary>
 public sealed record Aggregation(string Function, Expr? Argument, string OutputName) : IrNode;
 
+/// <summary>chart and timechart (Splunk Search Reference, "chart" and "timechart"): one row per value of
+/// <see cref="RowField"/> (timechart: per <see cref="BinSpan"/> bucket of <c>_time</c>), one column per aggregation, or
+/// with <see cref="SplitField"/> one column per aggregation and kept split value (the series).</summary>
+/// <param name="Command"><c>chart</c> or <c>timechart</c>.</param>
+/// <param name="Aggregations">The aggregations; their output names name the columns when there is no split field.</param>
+/// <param name="RowField">The row-split (<c>over</c>) field; <c>_time</c> for timechart; null for chart without one
+/// (one row).</param>
+/// <param name="BinSpan">timechart's bucket size (<c>span=5m</c>); null for chart.</param>
+/// <param name="SplitField">The column-split (<c>by</c>) field, or null.</param>
+/// <param name="Limit"><c>limit</c>: how many split values keep their own series (0: all; default 10).</param>
+/// <param name="Bottom"><c>limit=bottomN</c>: the lowest-scoring split values are kept.</param>
+/// <param name="UseOther"><c>useother</c>: the dropped split values make one series named <see cref="OtherString"/>.</param>
+/// <param name="OtherString"><c>otherstr</c> (default <c>OTHER</c>).</param>
+/// <param name="UseNull"><c>usenull</c>: rows without the split field make one series named <see cref="NullString"/>.</param>
+/// <param name="NullString"><c>nullstr</c> (default <c>NULL</c>).</param>
+/// <param name="Format"><c>format</c> (or <c>sep</c> as <c>$AGG$sep$VAL$</c>): the column names with several
+/// aggregations and a split field; null when neither is given.</param>
+/// <param name="DedupSplitValues"><c>dedup_splitvals</c>: a multivalue split field counts each distinct value once.</param>
+/// <param name="Continuous"><c>cont</c> (default true): timechart adds the empty buckets between the first and the last.</param>
+/// <param name="FixedRange"><c>fixedrange</c> (default true): timechart's buckets cover the search's time range.</param>
+/// <param name="Where">The where clause that picks the series instead of <see cref="Limit"/>, or null.</param>
+public sealed record ChartStage(string Command, ImmutableArray<Aggregation> Aggregations, string? RowField, string? BinSpan, string? SplitField,
+    int Limit, bool Bottom, bool UseOther, string OtherString, bool UseNull, string NullString, string? Format, bool DedupSplitValues,
+    bool Continuous, bool FixedRange, ChartFilter? Where = null) : Stage;
+
+/// <summary>chart/timechart's where clause: each series is scored by <see cref="Function"/> over its values (count:
+/// its number of events) and kept when <c>in</c>/<c>notin</c> the top or bottom <see cref="Value"/>, or when
+/// <c>&lt;</c>/<c>&gt;</c> the threshold <see cref="Value"/>.</summary>
+/// <param name="Function">sum, max, min, avg, count, ...</param>
+/// <param name="Comparison"><c>in</c>, <c>notin</c>, <c>&lt;</c> or <c>&gt;</c>.</param>
+/// <param name="Bottom">For in/notin: bottomN instead of topN.</param>
+/// <param name="Value">N for in/notin, the threshold for &lt; and &gt;.</param>
+public sealed record ChartFilter(string Function, string Comparison, bool Bottom, double Value) : IrNode;
+
 /// <summary>Rename fields; names may hold <c>*</c> wildcards (<c>Processes.* AS *</c>).</summary>
 public sealed record RenameStage(ImmutableArray<(string From, string To)> Pairs) : Stage;
 
@@ -107,8 +141,10 @@ public sealed record MakeMultivalueStage(string Field, string? Delimiter, string
 /// <summary>convert: format or parse time and numbers (ctime, mktime, dur2sec, num, ...).</summary>
 public sealed record ConvertStage(ImmutableArray<(string Function, string Field, string Output)> Conversions, string? TimeFormat) : Stage;
 
-/// <summary>spath with a path: read the value at <see cref="Path"/> (dots between members, <c>{}</c> for every
-/// element of an array) of the JSON or XML in <see cref="Input"/> into <see cref="Output"/>.</summary>
+/// <summary>spath: read the value at <see cref="Path"/> (dots between members, <c>{}</c> for every element of an
+/// array, <c>{N}</c> one element, <c>{@name}</c> an XML attribute) of the JSON or XML in <see cref="Input"/> into
+/// <see cref="Output"/>; with an empty <see cref="Path"/> (and <see cref="Output"/>), every field of the document
+/// under the names spath gives them (<c>a.b</c>, <c>a{}</c>, <c>a{@name}</c>).</summary>
 public sealed record SpathStage(string Input, string Path, string Output) : Stage;
 
 /// <summary>map: runs <see cref="Search"/> once per input row (at most <see cref="MaxSearches"/>), with each
@@ -152,6 +188,18 @@ public sealed record XmlKvStage(string Field, int MaxInputs) : Stage;
 /// <see cref="Mark"/>.</summary>
 public sealed record OutlierStage(bool Remove, double Param, bool UseLower, bool Mark, ImmutableArray<string> Fields) : Stage;
 
+/// <summary>fromjson (Splunk 9): each top-level key of the JSON object in <see cref="Field"/> becomes a field named
+/// <see cref="Prefix"/> + key; arrays become multivalue fields, nested objects keep their JSON text.</summary>
+public sealed record FromJsonStage(string Field, string Prefix) : Stage;
+
+/// <summary>replace: each value of <see cref="Fields"/> (every field not starting with <c>_</c> when empty) that
+/// matches a pattern whole (<c>*</c> matches any text) is replaced; the <c>*</c>s of a replacement take the text
+/// its pattern's <c>*</c>s matched, in order.</summary>
+public sealed record ReplaceStage(ImmutableArray<(string Pattern, string Replacement)> Pairs, ImmutableArray<string> Fields) : Stage;
+
+/// <summary>addtotals row totals: <see cref="FieldName"/> gets the sum of the numeric values of
+/// <see cref="Fields"/> (wildcards allowed; every numeric field when empty).</summary>
+public sealed record AddTotalsStage(ImmutableArray<string> Fields, string FieldName) : Stage;
 /// <summary>foreach in its default multifield mode (Splunk Search Reference, "foreach"): for each field a pattern
 /// names, <see cref="Template"/> (the subsearch's text) with the placeholders replaced as text is parsed and run on the
 /// row, in place. A pattern without <c>*</c> names its field whether the row has it or not; a pattern with <c>*</c>

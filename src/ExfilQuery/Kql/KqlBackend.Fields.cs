@@ -106,20 +106,6 @@ internal sealed partial class KqlWriter
         return join + (parts.Count == 0 ? "" : "\n| extend " + string.Join(", ", parts)) + "\n| project-away " + string.Join(", ", counts.Select(c => c.Count));
     }
 
-    private string? WriteSpath(SpathStage s)
-    {
-        // spath path=a.b: the member at that path of the JSON in the input (default _raw); missing → no value.
-        if (s.Path.Contains("{}", StringComparison.Ordinal) || s.Path.Length == 0)
-        {
-            Diagnostics.Add(DiagnosticFacts.KqlUnsupported(s.Span, $"spath path={s.Path} reads every element of an array (a multivalue field in Splunk); this is not translated yet."));
-            return null;
-        }
-        var input = Column(s.Input);
-        var members = string.Concat(s.Path.Split('.').Select(m => "[" + KqlSyntax.Quote(m) + "]"));
-        Diagnostics.Add(DiagnosticFacts.KqlApproximation(s.Span, "spath also reads XML; the translation reads the input as JSON only."));
-        return $"extend {Target(s.Output, KType.String)} = tostring(parse_json({input}){members})";
-    }
-
     /// <summary>iplocation (Splunk Search Reference, "iplocation": City, Country, Region, lat, lon; allfields adds
     /// Continent, MetroCode, Timezone) is KQL's geo_info_from_ip_address() (country, state, city, latitude,
     /// longitude). Both read MaxMind's GeoLite2-City data, each its own copy, so the translation is partial.</summary>

@@ -48,7 +48,7 @@ public static class KqlBackend
         }
         var diagnostics = Order(writer.Diagnostics.ToImmutableArray());
         var status = diagnostics.Any(d => d.IsError) ? TranslationStatus.Failed
-            : diagnostics.Any(d => d.Code is "KQL0002" or "KQL0003" or "KQL0012") ? TranslationStatus.Partial
+            : diagnostics.Any(d => d.Code is "KQL0002" or "KQL0003" or "KQL0006" or "KQL0012") ? TranslationStatus.Partial
             : TranslationStatus.Full;
         return new KqlTranslation(status, status == TranslationStatus.Failed ? null : query, diagnostics)
         {
@@ -241,6 +241,8 @@ internal sealed partial class KqlWriter(KqlOptions options)
                 return WriteEval(e);
             case AggregateStage a:
                 return WriteAggregate(a);
+            case ChartStage c:
+                return WriteChart(c);
             case RenameStage r:
                 return WriteRename(r);
             case ProjectStage p:
@@ -271,6 +273,10 @@ internal sealed partial class KqlWriter(KqlOptions options)
                 return WriteExtract(e);
             case SpathStage s:
                 return WriteSpath(s);
+            case ReplaceStage r:
+                return WriteReplace(r);
+            case AddTotalsStage a:
+                return WriteAddTotals(a);
             case IpLocationStage i:
                 return WriteIpLocation(i);
             case ForeachStage or ForeachValuesStage:
@@ -322,6 +328,7 @@ internal sealed partial class KqlWriter(KqlOptions options)
         ExpandStage => "'mvexpand'",
         MakeMultivalueStage => "'makemv'",
         OutlierStage => "'outlier'",
+        FromJsonStage => "'fromjson'",
         _ => stage.GetType().Name,
     };
 

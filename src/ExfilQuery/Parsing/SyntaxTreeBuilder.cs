@@ -216,12 +216,23 @@ internal sealed class SyntaxTreeBuilder
         var body = Req(ctx.statsBody());
         var parts = new StatsParts();
         FieldName? over = null;
+        SeriesFilter? where = null;
         foreach (var child in body.children ?? [])
         {
             if (AddStatsPart(child, parts)) continue;
             if (child is P.OverClauseContext o) over = BuildFieldName(Req(o.fieldName()));
+            if (child is P.SeriesFilterContext w) where = BuildSeriesFilter(w);
         }
-        return new StatsCommand(kind, parts.Options.ToImmutable(), parts.Aggregations.ToImmutable(), over, parts.By.ToImmutable(), parts.ClauseOptions.ToImmutable());
+        return new StatsCommand(kind, parts.Options.ToImmutable(), parts.Aggregations.ToImmutable(), over, parts.By.ToImmutable(), parts.ClauseOptions.ToImmutable(), where);
+    }
+
+    private SeriesFilter BuildSeriesFilter(P.SeriesFilterContext ctx)
+    {
+        if (ctx.LPAREN() is not null && ctx.RPAREN() is null) throw new MissingPieceException();
+        var field = ctx.fieldName() is { } f ? BuildFieldName(f) : null;
+        var comparison = ctx.LT() is not null ? "<" : ctx.GT() is not null ? ">" : ctx.IN() is not null ? "in" : ctx.word().Length > 1 ? ctx.word(1).GetText() : "";
+        var value = (ctx.rank ?? ctx.threshold) is { } v ? v.GetText() : throw new MissingPieceException();
+        return new SeriesFilter(Req(ctx.function).GetText(), field, comparison, value) { Span = SpanOf(ctx) };
     }
 
     private TstatsCommand BuildTstats(P.TstatsCommandContext ctx)

@@ -90,13 +90,29 @@ public static class SyntaxPrinter
                 }
                 break;
             case StatsCommand c:
+            {
                 sb.Append(c.Name);
                 WriteOptions(sb, c.Options);
                 foreach (var a in c.Aggregations) WriteAggregation(sb.Append(' '), a);
+                // Options written before the by fields stay before them: after timechart's split-by field, span= bins
+                // that field instead of _time (Search Reference, "timechart", Usage).
+                var early = c.By.IsEmpty ? [] : c.ClauseOptions.Where(o => o.Span.End <= c.By[0].Span.Start && o.Span != c.By[0].Span).ToImmutableArray();
+                WriteOptions(sb, early);
                 if (c.Over is not null) WriteField(sb.Append(" OVER "), c.Over);
                 WriteBy(sb, c.By);
-                WriteOptions(sb, c.ClauseOptions);
+                WriteOptions(sb, early.IsEmpty ? c.ClauseOptions : c.ClauseOptions.RemoveRange(early));
+                if (c.Where is { } w)
+                {
+                    sb.Append(" WHERE ").Append(w.Function);
+                    if (w.Field is not null)
+                    {
+                        WriteField(sb.Append('('), w.Field);
+                        sb.Append(')');
+                    }
+                    sb.Append(' ').Append(w.Comparison).Append(' ').Append(w.Value);
+                }
                 break;
+            }
             case TstatsCommand c:
                 sb.Append("tstats");
                 WriteOptions(sb, c.Options);

@@ -85,6 +85,15 @@ public class CompiledDetectionDifferentialTests
         "| rename host as h | eval port=h | stats count by port",
         "| fields - host | stats count by host",
         "| eval source=\"s\" | stats count by source, sourcetype",
+        // spath, fromjson, replace and addtotals run row by row in the streamed prefix.
+        "| spath | stats count by user, tags{}",
+        "| spath path=tags{} output=t | stats count by t",
+        "| spath input=_raw path=user output=host | stats count by host",
+        "| fromjson _raw prefix=j_ | stats count by j_host, j_tags",
+        "| replace a with A, \"*ob\" with \"*OB\" in host, user | stats count by host, user",
+        "| replace \"*1*\" with \"*one*\" | table id port bytes",
+        "| addtotals fieldname=t port bytes | stats sum(t) by host",
+        "| addtotals | table id Total",
     ];
 
     private static List<Event> SyntheticEvents() => EvalTestSupport.Json(Synthetic);
@@ -134,6 +143,8 @@ public class CompiledDetectionDifferentialTests
             Assert.That(Plan("| tstats count from datamodel=Endpoint.Processes by Processes.dest"), Does.StartWith("materialise"));
             Assert.That(Plan("cmd=*-enc* | stats count by host"), Does.Contain("fields: @timestamp, _time, cmd, host, time, timestamp"));
             Assert.That(Plan("| rename * as x_* | stats count"), Does.Contain("fields: all"));
+            Assert.That(Plan("| replace a with b in host | addtotals fieldname=t bytes | stats count by host, t"), Does.Contain("stream: 2 row-wise stage(s)").And.Contain("fields: @timestamp, _time, bytes, host, t, time, timestamp"));
+            Assert.That(Plan("| spath | stats count by user"), Does.Contain("stream: 1 row-wise stage(s)").And.Contain("fields: all"));
         });
     }
 

@@ -136,11 +136,11 @@ public class KqlSemanticsTests
     }
 
     [Test]
-    public void SpathReadsAJsonMemberPathAndRefusesArrays()
+    public void SpathReadsAJsonMemberPathAndRefusesNestedArrays()
     {
         var t = Translate("| spath input=data output=arn path=userIdentity.arn");
         Assert.That((t.Status, t.Query), Is.EqualTo((TranslationStatus.Partial, "Events\n| extend arn = tostring(parse_json(data)[\"userIdentity\"][\"arn\"])")));
-        Assert.That(Translate("| spath output=r path=bindingDeltas{}.role").Status, Is.EqualTo(TranslationStatus.Failed));
+        Assert.That(Translate("| spath output=r path=bindingDeltas{}.members{}").Status, Is.EqualTo(TranslationStatus.Failed));
     }
 
     [TestCase("| eval m=max(1, 2.5)", "| extend m = max_of(todouble(1), real(2.5))")]

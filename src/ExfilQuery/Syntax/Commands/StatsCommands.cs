@@ -19,14 +19,16 @@ public enum StatsKind
 
 /// <summary><c>stats</c>, <c>eventstats</c>, <c>streamstats</c>, <c>chart</c> and <c>timechart</c>:
 /// options, aggregations, an optional <c>over</c> field (chart), <c>by</c> fields and options written after
-/// the aggregations (such as <c>span=1h</c> or <c>limit=0</c>).</summary>
+/// the aggregations (such as <c>span=1h</c> or <c>limit=0</c>), and chart/timechart's series filter
+/// (<c>where max in top5</c>), if any.</summary>
 public sealed record StatsCommand(
     StatsKind Kind,
     ImmutableArray<CommandOption> Options,
     ImmutableArray<Aggregation> Aggregations,
     FieldName? Over,
     ImmutableArray<FieldName> By,
-    ImmutableArray<CommandOption> ClauseOptions) : Command
+    ImmutableArray<CommandOption> ClauseOptions,
+    SeriesFilter? Where = null) : Command
 {
     /// <inheritdoc/>
     public override string Name => Kind switch
@@ -38,6 +40,13 @@ public sealed record StatsCommand(
         _ => "stats",
     };
 }
+
+/// <summary>The where clause of chart/timechart's split field: <c>where max in top5</c>, <c>where sum &gt; 100</c>.</summary>
+/// <param name="Function">The aggregation over each series (<c>sum</c>, <c>max</c>, <c>count</c>, ...).</param>
+/// <param name="Field">Its field argument, if written (<c>max(x)</c>).</param>
+/// <param name="Comparison"><c>in</c>, <c>notin</c>, <c>&lt;</c> or <c>&gt;</c>.</param>
+/// <param name="Value"><c>top5</c>, <c>bottom3</c> or a number.</param>
+public sealed record SeriesFilter(string Function, FieldName? Field, string Comparison, string Value) : SyntaxNode;
 
 /// <summary><c>tstats</c> over an accelerated data model or index:
 /// <c>tstats [options] aggregations [from datamodel=X] [where search-clause] [by fields] [options]</c>.
