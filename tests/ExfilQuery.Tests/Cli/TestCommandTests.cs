@@ -109,7 +109,7 @@ public sealed class TestCommandTests
         var run = RunIn("", RepositoryRoot(), "test");
         Assert.That(run.ExitCode, Is.EqualTo(ExitCodes.Ok), run.Stdout);
         Assert.That(run.Stderr, Does.StartWith("exfilq: using "));
-        Assert.That(Lines(run.Stdout)[^1], Does.Match(@"^17 fixtures: \d+ passed, 0 failed, \d+ pending$"));
+        Assert.That(Lines(run.Stdout)[^1], Does.Match(@"^18 fixtures: \d+ passed, 0 failed, \d+ pending$"));
         Assert.That(run.Stdout, Does.Not.Contain("FAIL"));
     }
 
