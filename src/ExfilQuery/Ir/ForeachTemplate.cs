@@ -144,9 +144,12 @@ internal static partial class ForeachTemplate
     };
 
     /// <summary>Why a template stage is refused.</summary>
-    public static string NotStreaming(Stage stage) => stage is UnsupportedStage u
-        ? $"the template holds '{u.Command}', which is not modelled ({u.Reason})"
-        : $"the template holds {StageName(stage)}, which is not a streaming command that reads one row; foreach in multifield mode runs streaming commands only (Search Reference, \"foreach\").";
+    public static string NotStreaming(Stage stage) => stage switch
+    {
+        UnsupportedStage u => $"the template holds '{u.Command}', which is not modelled ({u.Reason})",
+        ForeachStage or ForeachValuesStage => "the template holds another foreach; nested foreach commands are not modelled.",
+        _ => $"the template holds {StageName(stage)}, which is not a streaming command that reads one row; foreach in multifield mode runs streaming commands only (Search Reference, \"foreach\").",
+    };
 
     /// <summary>The SPL name of a stage, for messages.</summary>
     public static string StageName(Stage stage) => stage switch

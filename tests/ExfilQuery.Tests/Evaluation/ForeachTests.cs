@@ -198,6 +198,8 @@ public class ForeachTests
         Description = "the reference's itemstr example")]
     [TestCase("| foreach mode=multivalue mv [eval t=1 | eval u=2]",
         "UnsupportedStage Command=\"foreach\" Reason=\"in multivalue mode the template must be one eval command (Search Reference, \\\"foreach\\\").\"\n")]
+    [TestCase("| foreach x* [| foreach y* [eval z=1]]",
+        "UnsupportedStage Command=\"foreach\" Reason=\"the template holds another foreach; nested foreach commands are not modelled.\"\n")]
     [TestCase("| foreach mode=json_array j [eval t=t+<<ITEM>>]",
         "UnsupportedStage Command=\"foreach\" Reason=\"mode=json_array iterates over the elements of a JSON array, which the IR does not model; multifield and multivalue are.\"\n")]
     [TestCase("| foreach a* [| stats count]",
