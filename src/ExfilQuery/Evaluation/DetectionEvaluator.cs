@@ -489,8 +489,12 @@ public static partial class DetectionEvaluator
                 context.Report(EvaluationDiagnostics.UnsupportedStage(b.Span, "bin", "bins= without span= is not evaluated"));
                 return;
             }
-            var isTime = b.Field == "_time";
-            double? span = isTime ? Spans.Seconds(b.BinSpan) : FieldValue.TryParseNumber(b.BinSpan, out var n) && n > 0 ? n : null;
+            // A span with a time unit (span=1h) bins time values, whatever the field (the corpus bins copies of _time
+            // such as gtime this way, and the KQL and ES|QL backends bin them as times too); a plain number on a field
+            // other than _time gives ranges.
+            var plainNumber = FieldValue.TryParseNumber(b.BinSpan, out var n);
+            var isTime = b.Field == "_time" || !plainNumber;
+            double? span = isTime ? Spans.Seconds(b.BinSpan) : n > 0 ? n : null;
             if (span is not { } s)
             {
                 context.Report(EvaluationDiagnostics.UnsupportedStage(b.Span, "bin", $"span={b.BinSpan} is not read"));

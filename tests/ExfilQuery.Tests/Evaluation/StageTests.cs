@@ -56,6 +56,14 @@ public class StageTests
     public void StatsSpanBinsTime() =>
         Assert.That(Table("| bin _time span=200s | stats count by _time", "_time", "count"), Is.EqualTo(new[] { "_time=0 count=1", "_time=200 count=2", "_time=400 count=1" }));
 
+    /// <summary>A span with a time unit bins a copy of _time as time (the corpus's `eval gtime=_time | bin span=1h
+    /// gtime`), as the KQL (bin) and ES|QL (DATE_TRUNC) translations do; a plain number bins any other field into
+    /// "low-high" ranges (Splunk Search Reference, "bin": span-length).</summary>
+    [TestCase("| eval g=_time | bin span=200s g | stats count by g", "g", new[] { "g=0 count=1", "g=200 count=2", "g=400 count=1" })]
+    [TestCase("| eval g=_time | bin span=200 g | stats count by g", "g", new[] { "g=0-200 count=1", "g=200-400 count=2", "g=400-600 count=1" })]
+    public void BinWithATimeUnitBinsAnyFieldAsTime(string search, string field, string[] rows) =>
+        Assert.That(Table(search, field, "count"), Is.EqualTo(rows));
+
     [Test]
     public void EventstatsAddsGroupValuesToEveryRow() =>
         Assert.That(Table("| eventstats sum(bytes) as total by host", "id", "total"), Is.EqualTo(new[] { "id=d total=105", "id=c total=105", "id=b total=30", "id=a total=30" }));
