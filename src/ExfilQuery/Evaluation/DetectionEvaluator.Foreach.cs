@@ -50,6 +50,9 @@ public static partial class DetectionEvaluator
             return true;
         }
 
+        /// <summary>Most value templates cached per multivalue foreach.</summary>
+        private const int MaxCachedValueTemplates = 10_000;
+
         /// <summary>Each multivalue foreach's eval per value and position.</summary>
         private readonly Dictionary<ForeachValuesStage, Dictionary<(string Value, int Index), ForeachValueIteration>> _foreachValueTemplates = new(ReferenceEqualityComparer.Instance);
 
@@ -66,7 +69,11 @@ public static partial class DetectionEvaluator
                 for (var i = 0; i < values.Length; i++)
                 {
                     if (!templates.TryGetValue((values[i], i), out var iteration))
-                        templates[(values[i], i)] = iteration = ForeachTemplate.ExpandValue(f, values[i], i);
+                    {
+                        // Values come from the data, so the cache is bounded: past the cap a template is parsed per use.
+                        iteration = ForeachTemplate.ExpandValue(f, values[i], i);
+                        if (templates.Count < MaxCachedValueTemplates) templates[(values[i], i)] = iteration;
+                    }
                     if (iteration.Eval is null)
                     {
                         foreach (var error in iteration.Errors) context.Report(EvaluationDiagnostics.ForeachTemplate(error.Span, $"the value '{values[i]}' of '{f.Field}'", iteration.Text, error));
