@@ -374,6 +374,11 @@ internal sealed class EsqlWriter(ElasticOptions options, MappedDetection? mapped
 
     private void WriteAggregate(AggregateStage a)
     {
+        if (a.SharedOutputName() is { } shared)
+        {
+            Error(a.Span, $"Two outputs of {a.Command} are named '{shared}'; ES|QL needs distinct column names, and which one Splunk keeps is not documented.");
+            return;
+        }
         if (a.Mode == AggregateMode.Running)
         {
             Error(a.Span, $"'{a.Command}' computes running aggregates in event order; ES|QL has no running aggregation.");

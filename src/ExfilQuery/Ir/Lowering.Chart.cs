@@ -105,7 +105,7 @@ public static partial class Lowering
             }
             // format takes precedence over sep; sep=X is format=$AGG$X$VAL$ (Search Reference, "timechart": format, sep).
             var format = Option(options, "format") is { } fo ? OptionText(fo) : Option(options, "sep") is { } sep ? "$AGG$" + OptionText(sep) + "$VAL$" : null;
-            return new ChartStage(command, LowerAggregations(s.Aggregations), row, span, split, limit, bottom, useOther.Value,
+            return new ChartStage(command, LowerAggregations(s.Aggregations, command), row, span, split, limit, bottom, useOther.Value,
                 Option(options, "otherstr") is { } os ? OptionText(os) : "OTHER", useNull.Value,
                 Option(options, "nullstr") is { } ns ? OptionText(ns) : "NULL", format, dedup.Value, continuous.Value, fixedRange.Value, where);
         }

@@ -83,7 +83,7 @@ public static partial class Lowering
                     if (t.Where is not null) stages.Add(new FilterStage(LowerSearch(t.Where)) { Span = Map(t.Where) });
                     var span = t.ClauseOptions.Concat(t.Options).FirstOrDefault(o => o.Name.Equals("span", StringComparison.OrdinalIgnoreCase));
                     var fill = t.Options.Concat(t.ClauseOptions).FirstOrDefault(o => o.Name.Equals("fillnull_value", StringComparison.OrdinalIgnoreCase));
-                    stages.Add(new AggregateStage(AggregateMode.Group, LowerAggregations(t.Aggregations), t.By.Select(b => b.Name).ToImmutableArray(), span is null ? null : OptionText(span), "tstats") { Span = Map(t), FillNullValue = fill is null ? null : OptionText(fill) });
+                    stages.Add(new AggregateStage(AggregateMode.Group, LowerAggregations(t.Aggregations, "tstats"), t.By.Select(b => b.Name).Distinct(StringComparer.Ordinal).ToImmutableArray(), span is null ? null : OptionText(span), "tstats") { Span = Map(t), FillNullValue = fill is null ? null : OptionText(fill) });
                     return source;
                 }
                 case InputlookupCommand l:
@@ -146,17 +146,19 @@ public static partial class Lowering
                     // running value covers; the IR models only the defaults, so they are refused, never dropped.
                     if (s.Kind == StatsKind.StreamStats && s.Options.Concat(s.ClauseOptions).FirstOrDefault() is { } option)
                         return new UnsupportedStage(s.Name, $"streamstats option '{option.Name}' changes which events each running value covers; the IR models only the defaults.");
-                    var by = s.By.Select(b => b.Name).ToImmutableArray();
-                    return new AggregateStage(mode, LowerAggregations(s.Aggregations), by, null, s.Name);
+                    // A field named twice in by groups as once (same groups, one column).
+                    var by = s.By.Select(b => b.Name).Distinct(StringComparer.Ordinal).ToImmutableArray();
+                    return new AggregateStage(mode, LowerAggregations(s.Aggregations, s.Name), by, null, s.Name);
                 }
                 case TstatsCommand t:
                     return new UnsupportedStage("tstats", first ? "tstats here is not the start of the search." : "tstats after the first command (prestats/append forms) is not modelled.");
                 case RenameCommand r:
                     return new RenameStage(r.Pairs.Select(p => (p.From.Name, p.To.Name)).ToImmutableArray());
+                // A field named twice is one column, at its first place.
                 case TableCommand t:
-                    return new ProjectStage(t.Fields.Select(f => f.Name).ToImmutableArray(), ProjectMode.Table);
+                    return new ProjectStage(t.Fields.Select(f => f.Name).Distinct(StringComparer.Ordinal).ToImmutableArray(), ProjectMode.Table);
                 case FieldsCommand f:
-                    return new ProjectStage(f.Fields.Select(x => x.Name).ToImmutableArray(), f.Remove ? ProjectMode.Remove : ProjectMode.Keep);
+                    return new ProjectStage(f.Fields.Select(x => x.Name).Distinct(StringComparer.Ordinal).ToImmutableArray(), f.Remove ? ProjectMode.Remove : ProjectMode.Keep);
                 case DedupCommand d:
                     return new DedupStage(
                         d.Fields.Select(f => f.Name).ToImmutableArray(),
@@ -264,10 +266,13 @@ public static partial class Lowering
             }
         }
 
-        private ImmutableArray<Ir.Aggregation> LowerAggregations(ImmutableArray<Syntax.Aggregation> aggregations) =>
+        private ImmutableArray<Ir.Aggregation> LowerAggregations(ImmutableArray<Syntax.Aggregation> aggregations, string command) =>
             aggregations.Select(a =>
             {
                 Expr? argument = a.Eval is not null ? LowerExpr(a.Eval) : a.Field is not null ? new FieldRef(a.Field.Name) { Span = Map(a.Field) } : null;
+                // Only count (c) counts rows; every other function aggregates a field or an eval expression.
+                if (argument is null && a.Function.ToLowerInvariant() is not ("count" or "c"))
+                    Diagnostics.Add(DiagnosticFacts.InvalidArgumentValue(Map(a), command, $"'{a.Function}' needs a field or eval(...) to aggregate; only count counts rows."));
                 // Splunk names an unaliased aggregation as written: count, dc(user), values(Processes.process).
                 var name = a.Alias?.Name ?? (a.HasParentheses ? $"{a.Function}({(a.Eval is not null ? "eval(" + SyntaxPrinter.Print(a.Eval) + ")" : a.Field?.Name)})" : a.Function);
                 return new Ir.Aggregation(a.Function.ToLowerInvariant(), argument, name) { Span = Map(a) };

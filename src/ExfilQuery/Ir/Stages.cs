@@ -36,6 +36,15 @@ public sealed record AggregateStage(AggregateMode Mode, ImmutableArray<Aggregati
     /// <summary>tstats <c>fillnull_value=</c>: the value a missing group-by field takes (the row is kept instead of
     /// dropped); null when not set.</summary>
     public string? FillNullValue { get; init; }
+
+    /// <summary>A name two outputs share (two aggregations, or an aggregation and a group field, as in
+    /// <c>stats min(_time) as t max(_time) as t</c>), or null. The evaluator writes the group fields, then the
+    /// aggregations in order, so the last one written is kept; the Search Reference does not say which Splunk keeps,
+    /// and the backends, whose outputs need distinct names, refuse it.</summary>
+    public string? SharedOutputName() =>
+        GroupBy.Concat(Aggregations.Select(x => x.OutputName))
+            .GroupBy(name => name, StringComparer.Ordinal)
+            .FirstOrDefault(g => g.Count() > 1)?.Key;
 }
 
 /// <summary>An aggregation: function (lower case, e.g. <c>count</c>, <c>dc</c>, <c>values</c>, <c>perc95</c>), its

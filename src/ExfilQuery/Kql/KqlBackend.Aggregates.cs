@@ -12,6 +12,11 @@ internal sealed partial class KqlWriter
 
     private string? WriteAggregate(AggregateStage a)
     {
+        if (a.SharedOutputName() is { } shared)
+        {
+            Diagnostics.Add(DiagnosticFacts.KqlUnsupported(a.Span, $"Two outputs of {a.Command} are named '{shared}'; KQL needs distinct column names, and which one Splunk keeps is not documented."));
+            return null;
+        }
         if (a.Mode == AggregateMode.Running) return WriteRunning(a);
         // Key types as the source has them (a mapped key such as RemotePort is an int).
         var inputTypes = a.GroupBy.Distinct().ToDictionary(g => g, TypeOf, StringComparer.Ordinal);
@@ -129,6 +134,12 @@ internal sealed partial class KqlWriter
         if (arg is { Type: KType.Dynamic })
         {
             Diagnostics.Add(DiagnosticFacts.KqlUnsupported(agg.Span, $"{agg.Function}() of a field that holds several values here aggregates each value in Splunk; this is not translated yet."));
+            return null;
+        }
+        if (arg is null && agg.Function != "count")
+        {
+            // Only count aggregates rows; every other function needs a field or an eval expression.
+            Diagnostics.Add(DiagnosticFacts.KqlUnsupported(agg.Span, $"{agg.Function} without a field or eval expression has nothing to aggregate; it is not translated."));
             return null;
         }
         var field = arg?.Text;

@@ -30,8 +30,23 @@ public class LoweringMoreCommandsTests
     [TestCase("| makemv setsv=t v", "UnsupportedStage Command=\"makemv\" Reason=\"the option 'setsv' is not modelled.\"\n")]
     [TestCase("| makemv delim=\",\" tokenizer=\"(\\w)\" v", "UnsupportedStage Command=\"makemv\" Reason=\"delim and tokenizer are alternatives; give one.\"\n")]
     [TestCase("| transaction host mvlist=t", "UnsupportedStage Command=\"transaction\" Reason=\"the option 'mvlist' is not modelled.\"\n")]
+    [TestCase("| table a b a", "ProjectStage Fields=[\"a\", \"b\"] Mode=Table\n")]
+    [TestCase("| fields - a a", "ProjectStage Fields=[\"a\"] Mode=Remove\n")]
     public void LowersWithSplunksDefaults(string search, string ir) =>
         Assert.That(IrPrinter.Print(LastStage(search)), Is.EqualTo(ir));
+
+    /// <summary>Only count (or c) counts rows; Splunk rejects any other stats function without a field or eval
+    /// expression, and so does the lowering (SPL0301), for stats, tstats, chart and timechart alike. Found by the
+    /// pipeline robustness test: the KQL backend threw on <c>stats count min</c>.</summary>
+    [TestCase("| stats count min", true)]
+    [TestCase("| tstats dc from datamodel=Endpoint.Processes", true)]
+    [TestCase("| timechart span=1h avg", true)]
+    [TestCase("| stats count c count(x) min(x) by a a", false)]
+    public void AggregationsOtherThanCountNeedAField(string search, bool rejected)
+    {
+        var lowered = Lowering.Lower(Spl.Parse(search));
+        Assert.That(lowered.Diagnostics.Any(d => d.Code == "SPL0301" && d.Message.Contains("needs a field", StringComparison.Ordinal)), Is.EqualTo(rejected), string.Join("; ", lowered.Diagnostics));
+    }
 
     [Test]
     public void TransactionFiltersBecomePredicates()

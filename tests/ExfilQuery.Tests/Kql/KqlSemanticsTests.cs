@@ -143,6 +143,18 @@ public class KqlSemanticsTests
         Assert.That(Translate("| spath output=r path=bindingDeltas{}.members{}").Status, Is.EqualTo(TranslationStatus.Failed));
     }
 
+    /// <summary>Outputs of one stats need distinct names in KQL and ES|QL; a field named twice in <c>by</c> is one group
+    /// key (found by the pipeline robustness test: both backends threw on <c>by a a</c>).</summary>
+    [TestCase("| stats count by a a", TranslationStatus.Full)]
+    [TestCase("| stats min(_time) as t max(_time) as t by a", TranslationStatus.Failed)]
+    [TestCase("| stats values(x) as a by a", TranslationStatus.Failed)]
+    [TestCase("| tstats count from datamodel=Endpoint.Processes by Processes.dest Processes.dest", TranslationStatus.Full)]
+    public void StatsOutputsNeedDistinctNames(string spl, TranslationStatus status)
+    {
+        Assert.That(Translate(spl).Status, Is.EqualTo(status), string.Join("\n", Translate(spl).Diagnostics));
+        Assert.That(ExfilQuery.Elastic.EsqlBackend.Translate(spl).Query is not null, Is.EqualTo(status == TranslationStatus.Full));
+    }
+
     [TestCase("| eval m=max(1, 2.5)", "| extend m = max_of(todouble(1), real(2.5))")]
     [TestCase("| eval m=min(len(a), 3)", "| extend m = min_of(todouble(strlen(a)), todouble(3))")]
     public void MinAndMaxOfNumbers(string spl, string expected) => Assert.That(Where(spl), Is.EqualTo(expected));

@@ -240,7 +240,7 @@ public sealed class ParserRobustnessTests
     /// <summary>The next mutant drawn from <paramref name="random"/>: one to four operators from
     /// <see cref="s_mutations"/> applied to one corpus search. Returns the operator names and the search's index
     /// for the failure message.</summary>
-    private static (string Text, string Operators, int SearchIndex) Mutant(Random random, string[] corpus)
+    internal static (string Text, string Operators, int SearchIndex) Mutant(Random random, string[] corpus)
     {
         var searchIndex = random.Next(corpus.Length);
         var text = corpus[searchIndex];
