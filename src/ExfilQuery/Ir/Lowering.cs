@@ -146,9 +146,29 @@ public static partial class Lowering
                     // running value covers; the IR models only the defaults, so they are refused, never dropped.
                     if (s.Kind == StatsKind.StreamStats && s.Options.Concat(s.ClauseOptions).FirstOrDefault() is { } option)
                         return new UnsupportedStage(s.Name, $"streamstats option '{option.Name}' changes which events each running value covers; the IR models only the defaults.");
+                    // stats/eventstats options (Search Reference, "stats": partitions, allnum, delim, dedup_splitvals; span):
+                    // partitions only spreads the work; the others change values, so only what the IR computes
+                    // (allnum=false, delim=" ", multivalue by values de-duplicated) is accepted, the rest refused.
                     // A field named twice in by groups as once (same groups, one column).
                     var by = s.By.Select(b => b.Name).Distinct(StringComparer.Ordinal).ToImmutableArray();
-                    return new AggregateStage(mode, LowerAggregations(s.Aggregations, s.Name), by, null, s.Name);
+                    string? timeSpan = null;
+                    foreach (var o in s.Options.Concat(s.ClauseOptions))
+                    {
+                        var value = OptionText(o);
+                        var accepted = o.Name.ToLowerInvariant() switch
+                        {
+                            "partitions" => true,
+                            // span= buckets _time in the by fields, as tstats' does (SPL2's stats documents it).
+                            "span" when by.Contains("_time") && timeSpan is null => (timeSpan = value) is not null,
+                            "allnum" => value.ToLowerInvariant() is "false" or "f" or "0",
+                            "delim" => value == " ",
+                            "dedup_splitvals" => value.ToLowerInvariant() is "true" or "t" or "1",
+                            _ => false,
+                        };
+                        if (!accepted)
+                            return new UnsupportedStage(s.Name, $"the option {o.Name}={value} is not modelled (the evaluator computes allnum=false, delim=\" \" and groups by each distinct value of a multivalue by field).");
+                    }
+                    return new AggregateStage(mode, LowerAggregations(s.Aggregations, s.Name), by, timeSpan, s.Name);
                 }
                 case TstatsCommand t:
                     return new UnsupportedStage("tstats", first ? "tstats here is not the start of the search." : "tstats after the first command (prestats/append forms) is not modelled.");

@@ -30,6 +30,12 @@ public class LoweringMoreCommandsTests
     [TestCase("| makemv setsv=t v", "UnsupportedStage Command=\"makemv\" Reason=\"the option 'setsv' is not modelled.\"\n")]
     [TestCase("| makemv delim=\",\" tokenizer=\"(\\w)\" v", "UnsupportedStage Command=\"makemv\" Reason=\"delim and tokenizer are alternatives; give one.\"\n")]
     [TestCase("| transaction host mvlist=t", "UnsupportedStage Command=\"transaction\" Reason=\"the option 'mvlist' is not modelled.\"\n")]
+    [TestCase("| stats partitions=4 allnum=f count by a dedup_splitvals=t", "AggregateStage Mode=Group GroupBy=[\"a\"] Command=\"stats\"\n  Aggregations:\n    Aggregation Function=\"count\" OutputName=\"count\"\n")]
+    [TestCase("| stats count by _time span=1h", "AggregateStage Mode=Group GroupBy=[\"_time\"] TimeSpan=\"1h\" Command=\"stats\"\n  Aggregations:\n    Aggregation Function=\"count\" OutputName=\"count\"\n")]
+    [TestCase("| stats count by host span=1h", "UnsupportedStage Command=\"stats\" Reason=\"the option span=1h is not modelled (the evaluator computes allnum=false, delim=\\\" \\\" and groups by each distinct value of a multivalue by field).\"\n")]
+    [TestCase("| stats allnum=t count by a", "UnsupportedStage Command=\"stats\" Reason=\"the option allnum=t is not modelled (the evaluator computes allnum=false, delim=\\\" \\\" and groups by each distinct value of a multivalue by field).\"\n")]
+    [TestCase("| eventstats delim=\",\" values(x) as v by a", "UnsupportedStage Command=\"eventstats\" Reason=\"the option delim=, is not modelled (the evaluator computes allnum=false, delim=\\\" \\\" and groups by each distinct value of a multivalue by field).\"\n")]
+    [TestCase("| stats count by a dedup_splitvals=f", "UnsupportedStage Command=\"stats\" Reason=\"the option dedup_splitvals=f is not modelled (the evaluator computes allnum=false, delim=\\\" \\\" and groups by each distinct value of a multivalue by field).\"\n")]
     [TestCase("| table a b a", "ProjectStage Fields=[\"a\", \"b\"] Mode=Table\n")]
     [TestCase("| fields - a a", "ProjectStage Fields=[\"a\"] Mode=Remove\n")]
     public void LowersWithSplunksDefaults(string search, string ir) =>
