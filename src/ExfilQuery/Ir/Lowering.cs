@@ -158,8 +158,8 @@ public static partial class Lowering
                         var accepted = o.Name.ToLowerInvariant() switch
                         {
                             "partitions" => true,
-                            // span= buckets _time in the by fields, as tstats' does (SPL2's stats documents it).
-                            "span" when by.Contains("_time") && timeSpan is null => (timeSpan = value) is not null,
+                            // span= buckets _time in the by fields of stats, as tstats' does (SPL2's stats documents it).
+                            "span" when mode == AggregateMode.Group && by.Contains("_time") && timeSpan is null => (timeSpan = value) is not null,
                             "allnum" => value.ToLowerInvariant() is "false" or "f" or "0",
                             "delim" => value == " ",
                             "dedup_splitvals" => value.ToLowerInvariant() is "true" or "t" or "1",
