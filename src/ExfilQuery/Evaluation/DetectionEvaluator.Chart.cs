@@ -125,7 +125,16 @@ public static partial class DetectionEvaluator
             var names = ColumnNames(c, columns, dropped.Count > 0 && c.UseOther);
             var empty = NewAccumulators(c.Aggregations);
             var result = new List<Event>();
-            foreach (var rowKey in RowKeys(c, timechart, span, rowValues, cells.Keys.Select(k => k.Row)))
+            var outputRows = RowKeys(c, timechart, span, rowValues, cells.Keys.Select(k => k.Row));
+            // Every cell is written, empty or not, so memory grows with rows × columns: capped by MaxChartCells.
+            var cellsPerRow = 1L + (long)c.Aggregations.Length * (columns.Count + (dropped.Count > 0 && c.UseOther ? 1 : 0));
+            if (outputRows.Count * cellsPerRow > Options.MaxChartCells)
+            {
+                var fit = (int)Math.Max(1, Options.MaxChartCells / cellsPerRow);
+                context.Report(EvaluationDiagnostics.ChartCellLimit(c.Span, Options.MaxChartCells, fit));
+                outputRows = outputRows.Take(fit).ToList();
+            }
+            foreach (var rowKey in outputRows)
             {
                 var output = new Event();
                 if (c.RowField is not null)

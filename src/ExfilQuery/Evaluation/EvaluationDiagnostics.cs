@@ -83,6 +83,9 @@ public static class EvaluationDiagnostics
     public static Diagnostic RowLimit(TextSpan span, int limit) =>
         Make(RowLimitDescriptor, span, $"More than {limit} rows; the rest were left out. Raise EvaluationOptions.MaxRows to keep them.");
     /// <summary>A group limit truncated an aggregation.</summary>
+    public static Diagnostic ChartCellLimit(TextSpan span, int limit, int rows) =>
+        Make(RowLimitDescriptor, span, $"More than {limit} cells; only the first {rows} rows were written. Raise EvaluationOptions.MaxChartCells to keep the rest.");
+
     public static Diagnostic GroupLimit(TextSpan span, int limit) =>
         Make(GroupLimitDescriptor, span, $"More than {limit} groups; rows of further groups were left out. Raise EvaluationOptions.MaxGroups to keep them.");
     /// <summary>A regular expression failed to compile or timed out.</summary>

@@ -16,6 +16,10 @@ public sealed record EvaluationOptions
     /// <summary>Most groups an aggregation keeps; default 100,000.</summary>
     public int MaxGroups { get; init; } = 100_000;
 
+    /// <summary>Most cells (rows × columns) chart and timechart write; default 5,000,000. A pivot fills every
+    /// cell, including the empty buckets of <c>cont=true</c>, so its memory grows with rows times series.</summary>
+    public int MaxChartCells { get; init; } = 5_000_000;
+
     /// <summary>Timeout of one regular expression match; default one second.</summary>
     public TimeSpan RegexTimeout { get; init; } = TimeSpan.FromSeconds(1);
 

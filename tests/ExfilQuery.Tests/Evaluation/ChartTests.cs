@@ -248,6 +248,12 @@ public class ChartTests
         var rows = Run("| timechart span=1m count", far, EvaluationOptions.Default with { MaxRows = 1000 });
         Assert.That(rows.Diagnostics.Select(d => d.Code), Does.Contain("EVL0003"));
         Assert.That(rows.Rows.Length, Is.EqualTo(1000));
+        // Rows × columns: with the split by host every filled bucket writes _time and one cell per series, so the
+        // cell cap (not the row cap) ends the pivot, and says so.
+        var cells = Run("| timechart span=1m count by host", far, EvaluationOptions.Default with { MaxChartCells = 1000 });
+        var columns = cells.Rows[0].Fields.Count();
+        Assert.That(cells.Diagnostics.Select(d => d.Message), Has.Some.Contains("MaxChartCells"));
+        Assert.That(cells.Rows.Length, Is.EqualTo(1000 / columns));
     }
 
     /// <summary>20,000 split values (scored once each, not once per cell): all tie at count 1, so the lexicographically
