@@ -82,10 +82,10 @@ public static class EvaluationDiagnostics
     /// <summary>A row limit truncated the rows.</summary>
     public static Diagnostic RowLimit(TextSpan span, int limit) =>
         Make(RowLimitDescriptor, span, $"More than {limit} rows; the rest were left out. Raise EvaluationOptions.MaxRows to keep them.");
-    /// <summary>A group limit truncated an aggregation.</summary>
+    /// <summary>The cell limit of chart/timechart truncated its rows.</summary>
     public static Diagnostic ChartCellLimit(TextSpan span, int limit, int rows) =>
         Make(RowLimitDescriptor, span, $"More than {limit} cells; only the first {rows} rows were written. Raise EvaluationOptions.MaxChartCells to keep the rest.");
-
+    /// <summary>A group limit truncated an aggregation.</summary>
     public static Diagnostic GroupLimit(TextSpan span, int limit) =>
         Make(GroupLimitDescriptor, span, $"More than {limit} groups; rows of further groups were left out. Raise EvaluationOptions.MaxGroups to keep them.");
     /// <summary>A regular expression failed to compile or timed out.</summary>

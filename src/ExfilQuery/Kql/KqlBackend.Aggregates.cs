@@ -136,7 +136,7 @@ internal sealed partial class KqlWriter
             Diagnostics.Add(DiagnosticFacts.KqlUnsupported(agg.Span, $"{agg.Function}() of a field that holds several values here aggregates each value in Splunk; this is not translated yet."));
             return null;
         }
-        if (arg is null && agg.Function != "count")
+        if (arg is null && agg.Function is not ("count" or "c"))
         {
             // Only count aggregates rows; every other function needs a field or an eval expression.
             Diagnostics.Add(DiagnosticFacts.KqlUnsupported(agg.Span, $"{agg.Function} without a field or eval expression has nothing to aggregate; it is not translated."));
