@@ -160,9 +160,9 @@ public static partial class Lowering
                             "partitions" => true,
                             // span= buckets _time in the by fields of stats, as tstats' does (SPL2's stats documents it).
                             "span" when mode == AggregateMode.Group && by.Contains("_time") && timeSpan is null => (timeSpan = value) is not null,
-                            "allnum" => value.ToLowerInvariant() is "false" or "f" or "0",
+                            "allnum" => SplBool(value) == false,
                             "delim" => value == " ",
-                            "dedup_splitvals" => value.ToLowerInvariant() is "true" or "t" or "1",
+                            "dedup_splitvals" => SplBool(value) == true,
                             _ => false,
                         };
                         if (!accepted)

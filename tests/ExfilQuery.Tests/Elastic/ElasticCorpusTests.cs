@@ -53,7 +53,7 @@ public class ElasticCorpusTests
                 sections.Append("| detections | diagnostic |\n|---|---|\n");
                 var reasons = results
                     .SelectMany(r => r.T.Diagnostics.Where(d => d.Severity != ExfilQuery.Diagnostics.DiagnosticSeverity.Info && !d.Code.StartsWith("SPL", StringComparison.Ordinal))
-                        .Select(d => d.Code + " " + Reason(d.Message)).Distinct())
+                        .Select(d => d.Code + " " + CorpusReason.Of(d.Message)).Distinct())
                     .GroupBy(r => r)
                     .Select(g => (g.Key, Count: g.Count()))
                     .OrderByDescending(x => x.Count).ThenBy(x => x.Key, StringComparer.Ordinal)
@@ -64,13 +64,6 @@ public class ElasticCorpusTests
         }
         sb.Append(sections);
         Golden.AssertMatches(TestData.Repo("docs", "reports", "elastic-corpus.md"), sb.ToString());
-    }
-
-    /// <summary>The message without the parts that name one detection's fields, so reasons group.</summary>
-    private static string Reason(string message)
-    {
-        var text = System.Text.RegularExpressions.Regex.Replace(message, @"'[^'\s]*'", "'…'");
-        return text.Length > 110 ? text[..110] + "…" : text;
     }
 }
 

@@ -43,7 +43,7 @@ public class EvaluatorCorpusReportTests
             if (diagnostics.Count == 0) clean++;
             else if (diagnostics.Any(d => d.IsError)) errors++;
             else warnings++;
-            foreach (var reason in diagnostics.Select(d => d.Code + " " + Reason(d.Code, d.Message)).Distinct())
+            foreach (var reason in diagnostics.Select(d => d.Code + " " + CorpusReason.Of(d.Message, keepFirstQuoted: d.Code is "EVL0001" or "EVL0010")).Distinct())
                 reasons[reason] = reasons.GetValueOrDefault(reason) + 1;
         }
         var sb = new StringBuilder();
@@ -60,15 +60,5 @@ public class EvaluatorCorpusReportTests
         foreach (var (reason, count) in reasons.OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal).Take(25))
             sb.Append("| ").Append(count).Append(" | ").Append(reason.Replace("|", "\\|", StringComparison.Ordinal)).Append(" |\n");
         Golden.AssertMatches(TestData.Repo("docs", "reports", "evaluator-corpus.md"), sb.ToString());
-    }
-
-    /// <summary>The message without the parts that name one detection's fields or lookups, so reasons group; what is
-    /// not evaluated (EVL0001) and which data model has no source (EVL0010) are kept, as they are the reason.</summary>
-    private static string Reason(string code, string message)
-    {
-        var kept = 0;
-        var text = System.Text.RegularExpressions.Regex.Replace(message, @"'[^'\s]*'",
-            m => code is "EVL0001" or "EVL0010" && kept++ == 0 ? m.Value : "'…'");
-        return text.Length > 110 ? text[..110] + "…" : text;
     }
 }

@@ -32,7 +32,7 @@ public class KqlCorpusReportTests
               .Append(Count(TranslationStatus.Partial)).Append(" | ").Append(Count(TranslationStatus.Failed)).Append(" |\n");
             var reasons = results
                 .SelectMany(r => r.Diagnostics.Where(d => (d.Code.StartsWith("KQL", StringComparison.Ordinal) || d.Code.StartsWith("MAP", StringComparison.Ordinal)) && d.Severity != ExfilQuery.Diagnostics.DiagnosticSeverity.Info)
-                    .Select(d => d.Code + " " + Reason(d.Message)).Distinct())
+                    .Select(d => d.Code + " " + CorpusReason.Of(d.Message)).Distinct())
                 .GroupBy(r => r)
                 .Select(g => new KeyValuePair<string, int>(g.Key, g.Count()))
                 .OrderByDescending(kv => kv.Value).ThenBy(kv => kv.Key, StringComparer.Ordinal)
@@ -68,12 +68,5 @@ public class KqlCorpusReportTests
             }
             sb.Append(" |\n");
         }
-    }
-
-    /// <summary>The message without the parts that name one detection's fields, so reasons group.</summary>
-    private static string Reason(string message)
-    {
-        var text = System.Text.RegularExpressions.Regex.Replace(message, @"'[^'\s]*'", "'…'");
-        return text.Length > 110 ? text[..110] + "…" : text;
     }
 }

@@ -1,5 +1,4 @@
 using ExfilQuery.Kql;
-using ExfilQuery.Tests.Kusto;
 using NUnit.Framework;
 
 namespace ExfilQuery.Tests.Kql;
@@ -11,15 +10,7 @@ namespace ExfilQuery.Tests.Kql;
 /// own parser.</summary>
 public class KqlJsonCommandTests
 {
-    private static void AssertQuery(string spl, TranslationStatus status, string? expected)
-    {
-        var t = KqlBackend.Translate(spl);
-        Assert.That(t.Status, Is.EqualTo(status), string.Join("\n", t.Diagnostics));
-        Assert.That(t.Query, Is.EqualTo(expected), string.Join("\n", t.Diagnostics));
-        if (t.Query is null) return;
-        var kusto = KustoChecker.Sentinel.Check(t.Query, new Dictionary<string, IReadOnlyDictionary<string, string>> { ["Events"] = t.SourceColumns });
-        Assert.That(kusto, Is.Empty, KustoChecker.Describe(t.Query, kusto));
-    }
+    private static void AssertQuery(string spl, TranslationStatus status, string? expected) => KqlSubsearchTests.AssertQuery(spl, status, expected);
 
     private const string Number = """ matches regex "^[+-]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][+-]?[0-9]+)?$" and isfinite(todouble(""";
 

@@ -12,7 +12,8 @@ namespace ExfilQuery.Tests.Kql;
 /// several fields. Both the query and Kusto's verdict (no errors of any kind) are checked.</summary>
 public class KqlSubsearchTests
 {
-    private static void AssertQuery(string spl, TranslationStatus status, string? expected)
+    /// <summary>Translates with profile none and checks the status, the query and that Kusto finds no error of any kind.</summary>
+    internal static void AssertQuery(string spl, TranslationStatus status, string? expected)
     {
         var t = KqlBackend.Translate(spl);
         Assert.That(t.Status, Is.EqualTo(status), string.Join("\n", t.Diagnostics));
